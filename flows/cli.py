@@ -1,0 +1,122 @@
+"""The ``archive-ocr`` command line. Commands parse arguments and call the library."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from flows.conversion import convert_file, output_name
+from flows.evaluate import EvaluationError, PairingError, evaluate
+from flows.files import write_atomic
+from flows.roundtrip import check_file, collect_xml
+from flows.validation import validate_file
+from layout.xmlio import XMLFormat, XMLFormatError
+
+app = typer.Typer(
+    name="archive-ocr",
+    help="OCR and HTR for scanned historical documents, with PAGE-XML and ALTO output.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False).encode() + b"\n")
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="PAGE-XML or ALTO files, or folders.")],
+) -> None:
+    """Check files against the official XSD (ALTO 4.x, PAGE 2019) and semantic rules.
+
+    Prints one line per problem as FILE: PROBLEM and exits 1 if any was found.
+    """
+    paths = collect_xml(files)
+    bad = 0
+    for path in paths:
+        report = validate_file(path)
+        for problem in report.problems:
+            typer.echo(f"{path}: {problem}")
+        bad += not report.ok
+    typer.echo(f"{len(paths) - bad} valid, {bad} invalid", err=True)
+    raise typer.Exit(1 if bad or not paths else 0)
+
+
+@app.command()
+def convert(
+    source: Annotated[Path, typer.Argument(help="A PAGE-XML or ALTO file, or a folder of them.")],
+    target: Annotated[Path, typer.Argument(help="Output file, or folder for many inputs.")],
+    to: Annotated[XMLFormat, typer.Option("--to", help="Output format.")],
+) -> None:
+    """Convert between PAGE-XML and ALTO, keeping all that both formats can hold."""
+    sources = collect_xml([source])
+    many = source.is_dir() or target.is_dir()
+    failed = 0
+    for path in sources:
+        out = target / output_name(path, to) if many else target
+        try:
+            convert_file(path, out, to)
+        except (OSError, XMLFormatError, ValueError) as err:
+            typer.echo(f"{path}: {err}", err=True)
+            failed += 1
+            continue
+        typer.echo(f"{path} -> {out}")
+    raise typer.Exit(1 if failed or not sources else 0)
+
+
+@app.command("eval")
+def eval_command(
+    predictions: Annotated[Path, typer.Argument(help="Predicted file or folder.")],
+    ground_truth: Annotated[Path, typer.Argument(help="Ground-truth file or folder.")],
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Write per-file figures as JSON here.")
+    ] = None,
+) -> None:
+    """CER, WER (raw and normalised) and line detection P/R/F1 at IoU >= 0.5."""
+    try:
+        report = evaluate(predictions, ground_truth)
+    except (PairingError, EvaluationError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from err
+    summary = report["summary"]
+    typer.echo(
+        f"documents {summary['documents']} (missing predictions {summary['missing_predictions']})"
+    )
+    typer.echo(f"CER {summary['cer']:.2%}  normalised {summary['cer_normalized']:.2%}")
+    typer.echo(f"WER {summary['wer']:.2%}  normalised {summary['wer_normalized']:.2%}")
+    if "lines" in summary:
+        lines = summary["lines"]
+        typer.echo(
+            f"lines P {lines['precision']:.3f}  R {lines['recall']:.3f}  F1 {lines['f1']:.3f}"
+        )
+    if json_path is not None:
+        _write_json(json_path, report)
+
+
+@app.command()
+def roundtrip(
+    paths: Annotated[list[Path], typer.Argument(help="PAGE-XML or ALTO files, or folders.")],
+    out_dir: Annotated[
+        Path | None, typer.Option("-o", "--out", help="Keep the PAGE and ALTO written here.")
+    ] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Write a JSON report.")] = None,
+) -> None:
+    """Read, write as PAGE and ALTO, validate, read back and compare every file."""
+    results = [check_file(path, out_dir) for path in collect_xml(paths)]
+    failed = [r for r in results if not r.ok]
+    for result in failed:
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+    typer.echo(f"{len(results) - len(failed)} of {len(results)} files round-trip losslessly")
+    if json_path is not None:
+        _write_json(json_path, {"files": [r.as_dict() for r in results]})
+    raise typer.Exit(1 if failed or not results else 0)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

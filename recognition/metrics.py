@@ -1,0 +1,56 @@
+"""Character and word error rates over grapheme clusters.
+
+A character is a user-perceived character (Unicode extended grapheme
+cluster): ``e`` with a combining small e counts once, as in dinglehopper.
+Distances are Levenshtein distances; rates divide by the reference length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+from rapidfuzz.distance import Levenshtein
+
+_GRAPHEME = regex.compile(r"\X")
+
+
+def graphemes(text: str) -> list[str]:
+    """The text split into extended grapheme clusters."""
+    found: list[str] = _GRAPHEME.findall(text)
+    return found
+
+
+def words(text: str) -> list[str]:
+    """The text split on white space."""
+    return text.split()
+
+
+@dataclass(frozen=True, slots=True)
+class EditCount:
+    """Edit distance and reference length; rates add up over many of these."""
+
+    errors: int
+    length: int
+
+    @property
+    def rate(self) -> float:
+        """Errors / length; 0 for two empty texts, 1 per error when the reference is empty."""
+        if self.length == 0:
+            return 0.0 if self.errors == 0 else 1.0
+        return self.errors / self.length
+
+    def __add__(self, other: EditCount) -> EditCount:
+        return EditCount(self.errors + other.errors, self.length + other.length)
+
+
+def char_errors(prediction: str, reference: str) -> EditCount:
+    """Grapheme-level edit distance from prediction to reference."""
+    ref = graphemes(reference)
+    return EditCount(Levenshtein.distance(graphemes(prediction), ref), len(ref))
+
+
+def word_errors(prediction: str, reference: str) -> EditCount:
+    """Word-level edit distance from prediction to reference."""
+    ref = words(reference)
+    return EditCount(Levenshtein.distance(words(prediction), ref), len(ref))

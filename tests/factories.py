@@ -1,0 +1,79 @@
+"""Synthetic pages for tests: every feature the model has, with known values."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from layout.document import Glyph, Page, Region, TextLine, Word
+from layout.geometry import Box
+from layout.provenance import ModelRef, PageMetadata, ProcessingStep, Software
+
+
+def box(x0: float, y0: float, x1: float, y1: float) -> tuple[tuple[float, float], ...]:
+    return Box(x0, y0, x1, y1).corners()
+
+
+def make_line(
+    ident: str, y: float, text: str, x0: float = 100, x1: float = 900, **kwargs: object
+) -> TextLine:
+    return TextLine(
+        id=ident,
+        polygon=((x0, y - 30), (x1, y - 32), (x1, y + 8), (x0, y + 10)),
+        baseline=((x0, y), (x1, y - 2)),
+        text=text,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def rich_page() -> Page:
+    """A page with words, glyphs, confidences, a hyphen, an RTL line, types and provenance."""
+    words = [
+        Word("Des", box(100, 70, 180, 110), 0.97, [], "w1"),
+        Word("Hauses", box(200, 70, 330, 110), 0.91, [], "w2"),
+        Word("Thuͤr-", box(350, 70, 470, 110), 0.62, [], "w3"),
+    ]
+    words[0].glyphs = [
+        Glyph("D", box(100, 70, 130, 110), 0.99, "g1"),
+        Glyph("e", box(130, 70, 155, 110), 0.95, "g2"),
+        Glyph("s", box(155, 70, 180, 110), 0.97, "g3"),
+    ]
+    main = Region(
+        id="r_main",
+        polygon=box(90, 40, 910, 400),
+        type="paragraph",
+        lines=[
+            make_line("l1", 100, "Des Hauses Thuͤr-", x1=470, words=words, confidence=0.83),
+            make_line("l2", 160, 'Tom & Jerry <said> "ſo"', type="DefaultLine"),
+            make_line("l3", 220, ""),  # a detected line with no text yet
+            make_line("l4", 280, "שלום עולם", direction="rtl"),
+        ],
+    )
+    margin = Region(
+        id="r_margin",
+        polygon=box(920, 40, 990, 200),
+        type="MarginTextZone",
+        lines=[make_line("l5", 100, "Nota", x0=925, x1=985)],
+    )
+    picture = Region(id="r_pic", polygon=box(100, 500, 600, 900), kind="image")
+    rule = Region(id="r_sep", polygon=box(100, 950, 900, 955), kind="separator")
+    steps = [
+        ProcessingStep(
+            description="text recognition",
+            timestamp=datetime(2026, 11, 24, 10, 30, tzinfo=UTC),
+            settings={"batch_size": 32, "decoder": "greedy", "normalize": "NFC"},
+            software=Software("archive-ocr", "0.1.0", "archive-ocr developers", "a" * 40),
+            model=ModelRef("default-latin", "b" * 64),
+            category="contentGeneration",
+        ),
+        ProcessingStep(description="binarization", settings={"method": "sauvola", "k": 0.3}),
+    ]
+    return Page(
+        image_filename="scan 001 & co.tif",
+        width=1000,
+        height=1200,
+        dpi=(300.0, 300.0),
+        regions=[main, margin, picture, rule],
+        reading_order=["r_main", "r_margin", "r_pic", "r_sep"],
+        id="page1",
+        metadata=PageMetadata(source_sha256="c" * 64, steps=steps),
+    )
