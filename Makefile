@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 DATA ?= ../shared/data/pages
 OUT ?= out
 
-.PHONY: setup run test lint roundtrip clean
+.PHONY: setup run test lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,10 +22,10 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 run: setup
-	$(BIN)/archive-ocr demo $(OUT)/demo
-
-roundtrip: setup
-	$(BIN)/archive-ocr roundtrip $(DATA) --json $(OUT)/roundtrip.json
+	$(BIN)/archive-ocr roundtrip $(DATA) -o $(OUT)/roundtrip --json $(OUT)/roundtrip.json
+	$(BIN)/archive-ocr validate $(OUT)/roundtrip
+	$(BIN)/archive-ocr eval $(OUT)/roundtrip $(DATA) --json $(OUT)/eval.json
+	@echo "Results: $(OUT)/roundtrip/ (PAGE and ALTO), $(OUT)/roundtrip.json, $(OUT)/eval.json"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -46,16 +46,20 @@ def _rank(path: Path) -> int:
     return next((n for n, s in enumerate(_PREFERENCE) if path.name.endswith(s)), len(_PREFERENCE))
 
 
-def index_files(root: Path) -> dict[str, Path]:
+def index_files(root: Path, predictions: bool = False) -> dict[str, Path]:
     """Map document stems to files under ``root`` (or ``root`` itself).
 
     When one stem has several files, PAGE is preferred to ALTO and ground-truth
-    text to plain text; two files of equal rank are an error.
+    text to plain text; two files of equal rank are an error. On the
+    prediction side ``.gt.txt`` files are ground truth and skipped, so that
+    predictions may lie beside their references.
     """
     candidates = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
     index: dict[str, Path] = {}
     for path in candidates:
         if not path.name.endswith((".xml", ".txt")):
+            continue
+        if predictions and path.name.endswith(".gt.txt"):
             continue
         stem = document_stem(path.name)
         if stem in index and _rank(index[stem]) == _rank(path):
@@ -142,7 +146,7 @@ def score_pair(prediction: Path | None, reference: Path) -> Scores:
 
 def evaluate(predictions: Path, references: Path) -> dict[str, Any]:
     """Score every reference document; the JSON-ready report with per-file figures."""
-    preds, refs = index_files(predictions), index_files(references)
+    preds, refs = index_files(predictions, predictions=True), index_files(references)
     total = Scores()
     files = []
     for stem, ref in sorted(refs.items()):

@@ -1,11 +1,16 @@
 """Text normalisation policies for comparing transcriptions.
 
-``raw`` only applies Unicode NFC, so that precomposed and decomposed forms of
-one letter compare equal. ``historical`` additionally folds the differences
+``raw`` changes only the encoding, never the letters: Unicode NFC, so that
+precomposed and decomposed forms of one letter compare equal, and ligature code
+points spelt out — Unicode's presentation forms (ﬁ, ﬆ, ĳ) and the MUFI and
+eMOP private-use ligatures common in OCR-D ground truth (U+F502 ``ch``,
+U+EADA ``ſt`` …), with MUFI's private-use umlauts written as the base letter
+plus combining small e. ``historical`` additionally folds the differences
 that diplomatic transcription guidelines (OCR-D level 2, CATMuS) keep and
 most users of a search index do not care about:
 
-- compatibility forms (NFKC): ligatures ﬁ ﬂ ﬀ ﬃ ﬄ ﬅ ﬆ become their letters;
+- compatibility forms (NFKC), such as superscript letters and full-width forms;
+- em dash ``—`` → en dash ``–``;
 - long s ``ſ`` → ``s``, r rotunda ``ꝛ`` → ``r``;
 - a, o, u with combining small e (U+0364) → ä, ö, ü;
 - hyphens ``⸗ ¬ ‐`` and soft hyphen → ``-``;
@@ -23,8 +28,41 @@ from typing import Literal
 
 Normalization = Literal["raw", "historical"]
 
+# Ligatures and private-use letters spelt out in standard Unicode (MUFI 4.0, eMOP).
+_LIGATURES = str.maketrans(
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "ſt",
+        "\ufb06": "st",
+        "\u0133": "ij",
+        "\u0132": "IJ",
+        "\uf502": "ch",
+        "\ueec4": "ck",
+        "\uf4f9": "ll",
+        "\ueec5": "ct",
+        "\ueedc": "tz",
+        "\ueba2": "ſi",
+        "\ueba6": "ſſ",
+        "\ueba7": "ſſi",
+        "\ueada": "ſt",
+        "\ueba5": "ſp",
+        "\uf532": "as",
+        "\uf533": "is",
+        "\uf534": "us",
+        "\uf535": "Qu",
+        "\ue8bf": "q&",
+        "\ue42c": "a\u0364",
+        "\ue644": "o\u0364",
+        "\ue72b": "u\u0364",
+    }
+)
 _TABLE = str.maketrans(
     {
+        "—": "–",
         "ſ": "s",
         "ꝛ": "r",
         "⸗": "-",
@@ -49,7 +87,7 @@ _SPACES = re.compile(r"[ \t]+")
 
 def normalize(text: str, policy: Normalization = "raw") -> str:
     """Normalise text by the named policy (see the module docstring)."""
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text.translate(_LIGATURES))
     if policy == "raw":
         return text
     text = _SUPERSCRIPT_E.sub(lambda m: m.group(1) + "\u0308", text)

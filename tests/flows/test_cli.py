@@ -1,0 +1,90 @@
+"""The archive-ocr command line: validate, convert and roundtrip as a user runs them."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from flows.cli import app
+from layout.xmlio import read_document, serialize
+from tests.factories import rich_page
+
+runner = CliRunner()
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_validate_passes_good_files_and_reports_each_problem(tmp_path: Path) -> None:
+    good = write(tmp_path / "good.alto.xml", serialize(rich_page(), "alto"))
+    page = rich_page()
+    page.regions[0].lines[0].polygon = ((0.0, 0.0), (5000.0, 0.0), (5000.0, 10.0))
+    bad_alto = serialize(page, "alto").replace(b'WC="0.97"', b'WC="1.7"')
+    bad = write(tmp_path / "bad.alto.xml", bad_alto)
+    broken = write(tmp_path / "broken.page.xml", b"<PcGts><Page>")
+
+    ok = runner.invoke(app, ["validate", str(good)])
+    assert ok.exit_code == 0, ok.output
+
+    result = runner.invoke(app, ["validate", str(good), str(bad), str(broken)])
+    assert result.exit_code == 1
+    lines = result.stdout.strip().splitlines()
+    assert all(line.startswith((str(bad), str(broken))) for line in lines)
+    assert any("WC" in line and "1.7" in line for line in lines)  # schema: WC outside [0, 1]
+    assert any("word 'w1': confidence 1.7" in line for line in lines)
+    assert any(str(broken) in line and "malformed" in line for line in lines)
+
+
+def test_convert_folder_both_ways_keeps_inputs_untouched(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    original = write(src / "p1.page.xml", serialize(rich_page(), "page"))
+    before = sha(original)
+    result = runner.invoke(app, ["convert", str(src), str(tmp_path / "alto"), "--to", "alto"])
+    assert result.exit_code == 0, result.output
+    alto = tmp_path / "alto" / "p1.alto.xml"
+    assert read_document(alto).text() == rich_page().text()
+    back = tmp_path / "back.page.xml"
+    assert runner.invoke(app, ["convert", str(alto), str(back), "--to", "page"]).exit_code == 0
+    steps = read_document(back).metadata.steps
+    assert [s.description for s in steps][-2:] == ["format conversion", "format conversion"]
+    assert sha(original) == before
+    assert not list(tmp_path.rglob("*.part"))
+
+
+def test_convert_fails_a_broken_file_and_goes_on(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    write(src / "a.page.xml", serialize(rich_page(), "page"))
+    write(src / "b.page.xml", b"not xml at all")
+    result = runner.invoke(app, ["convert", str(src), str(tmp_path / "out"), "--to", "alto"])
+    assert result.exit_code == 1
+    assert "b.page.xml" in result.stderr
+    assert (tmp_path / "out" / "a.alto.xml").exists()
+    assert not (tmp_path / "out" / "b.alto.xml").exists()
+
+
+def test_roundtrip_command_on_real_pages(sample_pages: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "rt"
+    args = [
+        "roundtrip",
+        *map(str, sample_pages),
+        "-o",
+        str(out),
+        "--json",
+        str(tmp_path / "r.json"),
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert (
+        f"{len(sample_pages)} of {len(sample_pages)} files round-trip losslessly" in result.stdout
+    )
+    assert len(list(out.glob("*.page.xml"))) == len(list(out.glob("*.alto.xml"))) > 0

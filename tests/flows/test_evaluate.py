@@ -1,0 +1,108 @@
+"""archive-ocr eval: perfect on itself, exact on known damage, in line with dinglehopper."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.evaluate import evaluate
+from layout.document import Page, Region
+from layout.xmlio import read_document, serialize
+from tests.factories import make_line
+
+runner = CliRunner()
+TEXTS = ["alpha beta", "gamma delta", "epsilon zeta", "eta theta"]
+
+
+def four_line_page() -> Page:
+    lines = [make_line(f"l{n}", 100 + 80 * n, text) for n, text in enumerate(TEXTS)]
+    return Page("p.png", 1000, 1000, regions=[Region("r1", lines=lines)])
+
+
+def test_ground_truth_against_itself(tmp_path: Path) -> None:
+    (tmp_path / "doc.page.xml").write_bytes(serialize(four_line_page(), "page"))
+    report_path = tmp_path / "r.json"
+    result = runner.invoke(
+        app, ["eval", str(tmp_path), str(tmp_path / "doc.page.xml"), "--json", str(report_path)]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(report_path.read_text())["summary"]
+    assert summary["cer"] == 0.0 and summary["wer"] == 0.0
+    assert summary["lines"]["f1"] == 1.0
+
+
+def test_damaged_copy_gives_the_expected_figures(tmp_path: Path) -> None:
+    gt, pred = tmp_path / "gt", tmp_path / "pred"
+    gt.mkdir()
+    pred.mkdir()
+    (gt / "doc.xml").write_bytes(serialize(four_line_page(), "page"))
+    damaged = four_line_page()
+    lines = damaged.regions[0].lines
+    del lines[2]  # a whole line lost: 12 characters and its line break
+    lines[0].text = "#lpha #eta"  # two substitutions
+    (pred / "doc.alto.xml").write_bytes(serialize(damaged, "alto"))
+    report = evaluate(pred, gt)
+    total = sum(len(t) for t in TEXTS) + len(TEXTS) - 1
+    summary = report["summary"]
+    assert summary["chars"] == total
+    assert summary["char_errors"] == 13 + 2
+    assert summary["cer"] == pytest.approx(15 / total)
+    assert summary["wer"] == pytest.approx(4 / 8)
+    assert summary["lines"]["recall"] == pytest.approx(3 / 4)
+    assert summary["lines"]["precision"] == 1.0
+    assert summary["lines"]["f1"] == pytest.approx(2 * 0.75 / 1.75)
+
+
+def test_missing_prediction_is_a_full_error(tmp_path: Path) -> None:
+    gt, pred = tmp_path / "gt", tmp_path / "pred"
+    gt.mkdir()
+    pred.mkdir()
+    (gt / "a.page.xml").write_bytes(serialize(four_line_page(), "page"))
+    (gt / "b.page.xml").write_bytes(serialize(four_line_page(), "page"))
+    (pred / "a.page.xml").write_bytes(serialize(four_line_page(), "page"))
+    (pred / "stray.page.xml").write_bytes(serialize(four_line_page(), "page"))
+    summary = evaluate(pred, gt)["summary"]
+    assert summary["missing_predictions"] == 1
+    assert summary["unmatched_predictions"] == ["stray"]
+    assert summary["cer"] == pytest.approx(0.5)
+    assert summary["lines"]["recall"] == pytest.approx(0.5)
+
+
+def test_line_text_files_and_normalisation(tmp_path: Path) -> None:
+    (tmp_path / "l1.gt.txt").write_text("Das iſt ſchoͤn\n", encoding="utf-8")
+    (tmp_path / "l1.txt").write_text("Das ist schön\n", encoding="utf-8")
+    summary = evaluate(tmp_path, tmp_path)["summary"]
+    assert summary["char_errors"] == 3
+    assert summary["cer_normalized"] == 0.0
+    assert "lines" not in summary
+
+
+def test_cer_agrees_with_dinglehopper_on_real_pages(
+    sample_pages: list[Path], tmp_path: Path
+) -> None:
+    from dinglehopper.character_error_rate import character_error_rate
+    from dinglehopper.ocr_files import extract
+
+    for path in sample_pages[::3]:
+        page = read_document(path)
+        for n, line in enumerate(page.lines()):
+            if n % 3 == 0:
+                line.text = line.text[::-1]
+            elif n % 3 == 1:
+                line.text = line.text.replace("e", "c").replace("n", "u")
+        damaged = tmp_path / f"{path.stem}.page.xml"
+        damaged.write_bytes(serialize(page, "page"))
+        gt_page = tmp_path / "gt" / f"{path.stem}.page.xml"
+        gt_page.parent.mkdir(exist_ok=True)
+        gt_page.write_bytes(serialize(read_document(path), "page"))
+        ours = evaluate(damaged, gt_page)["summary"]["cer"]
+        theirs = character_error_rate(
+            extract(str(gt_page), textequiv_level="line"),
+            extract(str(damaged), textequiv_level="line"),
+        )
+        assert ours > 0.05
+        assert abs(ours - theirs) <= 0.005, (path.name, ours, theirs)
