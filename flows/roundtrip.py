@@ -22,10 +22,15 @@ FORMATS: tuple[XMLFormat, ...] = ("page", "alto")
 
 @dataclass(slots=True)
 class RoundTrip:
-    """Problems found for one source file, per stage."""
+    """Problems found for one source file, per stage.
+
+    ``source_problems`` are the source's own semantic problems, for
+    information; ``semantic`` lists only problems the round trip introduced.
+    """
 
     source: str
     read_error: str | None = None
+    source_problems: list[str] = field(default_factory=list)
     schema: dict[str, list[str]] = field(default_factory=dict)
     semantic: dict[str, list[str]] = field(default_factory=dict)
     differences: dict[str, list[str]] = field(default_factory=dict)
@@ -49,13 +54,14 @@ def check_file(source: Path, out_dir: Path | None = None) -> RoundTrip:
     except (OSError, XMLFormatError, ValueError) as err:
         result.read_error = str(err)
         return result
+    result.source_problems = page_problems(page)
     for fmt in FORMATS:
         data = serialize(page, fmt)
         if out_dir is not None:
             write_atomic(out_dir / output_name(source, fmt), data)
         result.schema[fmt] = schema_errors(parse_xml(data))
         back = read_document(data)
-        result.semantic[fmt] = page_problems(back)
+        result.semantic[fmt] = [p for p in page_problems(back) if p not in result.source_problems]
         result.differences[fmt] = page_differences(page, back)
     return result
 
