@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from layout.checks import page_problems
 from layout.xmlio import read_document
 
@@ -96,3 +98,23 @@ def test_old_page_with_nested_reading_order_and_word_only_text() -> None:
     assert [r.id for r in page.ordered_regions()] == ["r_c", "r_b", "r_a"]
     assert page.regions[0].lines[0].text == "a b"  # no line TextEquiv: words joined
     assert page.metadata.creator == "Transkribus"
+
+
+def test_real_tesseract_output_converts_to_valid_alto_4() -> None:
+    """tests/layout/data holds Tesseract 5.3.0's own ALTO for a line image we rendered."""
+    from layout.xmlio import parse_xml, serialize
+    from layout.xmlio.schemas import schema_errors
+
+    source = Path(__file__).parent / "data" / "tesseract-5.3.0.alto.xml"
+    page = read_document(source)
+    texts = [line.text for line in page.lines()]
+    assert texts == [
+        'Tom & Jerry <said> "hello"',
+        "The quick brown fox jum-",
+        "ps over the lazy dog.",
+    ]
+    assert all(0 < w.confidence <= 1 for line in page.lines() for w in line.words)  # type: ignore[operator]
+    for fmt in ("page", "alto"):
+        data = serialize(page, fmt)  # type: ignore[arg-type]
+        assert schema_errors(parse_xml(data)) == []
+        assert [line.text for line in read_document(data).lines()] == texts
