@@ -1,0 +1,1 @@
+"""Page images in, clean page images out: loading, binarization, deskew, orientation."""
