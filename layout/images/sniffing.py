@@ -52,7 +52,7 @@ def _tiff_directory_cut(data: bytes) -> bool:
     order = "<" if data[:2] == b"II" else ">"
     if len(data) < 8:
         return True
-    offset = struct.unpack(f"{order}I", data[4:8])[0]
+    offset: int = struct.unpack(f"{order}I", data[4:8])[0]
     if offset + 2 > len(data):
         return True
     entries: int = struct.unpack(f"{order}H", data[offset : offset + 2])[0]
