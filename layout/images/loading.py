@@ -37,7 +37,8 @@ MIN_PLAUSIBLE_DPI = 100.0
 # Long side, in inches, assumed for a page whose file gives no resolution (A4).
 ASSUMED_LONG_SIDE_INCHES = 11.7
 
-# Our own check (``max_pixels``, from the header, before decoding) replaces Pillow's.
+# Our own check (``max_pixels``, from the header, before decoding) replaces Pillow's;
+# should another library set Pillow's limit again, its error is reported the same way.
 Image.MAX_IMAGE_PIXELS = None
 
 _KNOWN_UNSUPPORTED = (
@@ -130,7 +131,11 @@ def _dpi(frame: Image.Image, size: tuple[int, int]) -> tuple[float, bool]:
     return max(size) / ASSUMED_LONG_SIDE_INCHES, True
 
 
-def _open(data: bytes) -> Image.Image:
+def _too_large(err: Exception, max_pixels: int) -> ImageTooLargeError:
+    return ImageTooLargeError(f"the image is over the limit of {max_pixels:,} pixels: {err}")
+
+
+def _open(data: bytes, max_pixels: int) -> Image.Image:
     if not data:
         raise EmptyImageError("the file is empty (0 bytes)")
     try:
@@ -139,8 +144,8 @@ def _open(data: bytes) -> Image.Image:
             image = Image.open(io.BytesIO(data))
     except UnidentifiedImageError as err:
         raise _sniff(data) from err
-    except Image.DecompressionBombError as err:
-        raise ImageTooLargeError(str(err)) from err
+    except Image.DecompressionBombError as err:  # where another library set Pillow's limit
+        raise _too_large(err, max_pixels) from err
     except (OSError, SyntaxError, ValueError) as err:
         raise _damage(data, f"unreadable image header: {err}") from err
     if image.format not in SUPPORTED_FORMATS:
@@ -155,14 +160,14 @@ def _damage(data: bytes, detail: str) -> ImageLoadError:
     return CorruptImageError(f"the image data cannot be decoded: {detail}")
 
 
-def _decode(frame: Image.Image, fmt: str, data: bytes) -> Image.Image:
+def _decode(frame: Image.Image, fmt: str, data: bytes, max_pixels: int) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             frame.load()
             return ImageOps.exif_transpose(frame) if fmt == "JPEG" else frame
     except Image.DecompressionBombError as err:
-        raise ImageTooLargeError(str(err)) from err
+        raise _too_large(err, max_pixels) from err
     except (OSError, SyntaxError, ValueError, EOFError) as err:
         if "truncated" in str(err).lower():
             raise TruncatedImageError(f"the file is cut short: {err}") from err
@@ -175,7 +180,7 @@ def load_pages(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> Iterator[Pa
     Raises:
         ImageLoadError: a subclass naming why the file, or a page of it, failed.
     """
-    image = _open(data)
+    image = _open(data, max_pixels)
     fmt = str(image.format)
     count = int(getattr(image, "n_frames", 1))
     for index in range(count):
@@ -191,7 +196,7 @@ def load_pages(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> Iterator[Pa
             )
         if width == 0 or height == 0:
             raise CorruptImageError(f"page {index + 1} has no pixels ({width}x{height})")
-        frame = _decode(image, fmt, data)
+        frame = _decode(image, fmt, data, max_pixels)
         pixels = _to_grey(frame)
         dpi, estimated = _dpi(frame, frame.size)
         yield PageImage(pixels, dpi, estimated, index, count, fmt, image.mode)
