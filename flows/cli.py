@@ -11,8 +11,11 @@ import typer
 from flows.conversion import convert_file, output_name
 from flows.evaluate import EvaluationError, PairingError, evaluate
 from flows.files import write_atomic
+from flows.preprocess import Failure, preprocess_files
 from flows.roundtrip import check_file, collect_xml
 from flows.validation import validate_file
+from layout.images.binarize import BinarizeSettings, Method
+from layout.images.preprocess import PreprocessSettings
 from layout.xmlio import XMLFormat, XMLFormatError
 
 app = typer.Typer(
@@ -115,6 +118,29 @@ def roundtrip(
     if json_path is not None:
         _write_json(json_path, {"files": [r.as_dict() for r in results]})
     raise typer.Exit(1 if failed or not results else 0)
+
+
+@app.command()
+def preprocess(
+    images: Annotated[list[Path], typer.Argument(help="Page images (TIFF, JPEG, PNG, JP2, WebP).")],
+    out_dir: Annotated[Path, typer.Option("-o", "--out", help="Folder for the results.")],
+    method: Annotated[Method, typer.Option(help="Binarization method.")] = "sauvola",
+    max_skew: Annotated[float, typer.Option(help="Largest skew searched, degrees.")] = 15.0,
+) -> None:
+    """Binarize and deskew: writes STEM.png, STEM.bin.png and STEM.json per page.
+
+    Multi-page files give STEM_p1, STEM_p2, ... A file that cannot be loaded is
+    reported with its reason and the others go on; exit status 1 if any failed.
+    """
+    settings = PreprocessSettings(binarize=BinarizeSettings(method=method), max_skew=max_skew)
+    failed = 0
+    for outcome in preprocess_files(images, out_dir, settings):
+        if isinstance(outcome, Failure):
+            failed += 1
+            typer.echo(f"{outcome.path}: failed ({outcome.reason}): {outcome.message}", err=True)
+        else:
+            typer.echo(f"{out_dir / outcome}.png")
+    raise typer.Exit(1 if failed else 0)
 
 
 def main() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
+
 from layout.document import Glyph, Page, Region, TextLine, Word
 from layout.geometry import Box
 from layout.provenance import ModelRef, PageMetadata, ProcessingStep, Software
@@ -77,3 +79,17 @@ def rich_page() -> Page:
         id="page1",
         metadata=PageMetadata(source_sha256="c" * 64, steps=steps),
     )
+
+
+def text_page(width: int = 1600, height: int = 2000, seed: int = 1) -> np.ndarray:
+    """Grey paper with lines of dark 'words' (rectangles with letter-like gaps)."""
+    rng = np.random.default_rng(seed)
+    page = np.full((height, width), 215, np.uint8)
+    for top in range(150, height - 150, 60):
+        x = 120
+        while x < width - 200:
+            length = int(rng.integers(40, 160))
+            for letter in range(x, x + length, 14):
+                page[top : top + 24, letter : letter + 10] = 40
+            x += length + 25
+    return page

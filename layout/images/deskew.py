@@ -63,8 +63,11 @@ def detect_skew(binary: np.ndarray, max_angle: float = 15.0) -> float:
     return round(best, 3)
 
 
-def rotate(image: np.ndarray, angle: float, fill: int = 255) -> np.ndarray:
-    """Rotate counter-clockwise by ``angle`` degrees on a canvas that keeps every pixel."""
+def rotate(image: np.ndarray, angle: float, fill: int = 255, nearest: bool = False) -> np.ndarray:
+    """Rotate counter-clockwise by ``angle`` degrees on a canvas that keeps every pixel.
+
+    ``nearest`` keeps a binary image binary; greyscale is interpolated linearly.
+    """
     if angle == 0.0:
         return image
     height, width = image.shape[:2]
@@ -75,5 +78,9 @@ def rotate(image: np.ndarray, angle: float, fill: int = 255) -> np.ndarray:
     matrix[0, 2] += new_w / 2 - width / 2
     matrix[1, 2] += new_h / 2 - height / 2
     return cv2.warpAffine(
-        image, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderValue=(fill,)
+        image,
+        matrix,
+        (new_w, new_h),
+        flags=cv2.INTER_NEAREST if nearest else cv2.INTER_LINEAR,
+        borderValue=(fill,),
     )

@@ -7,20 +7,7 @@ import pytest
 
 from layout.images.binarize import INK, PAPER, BinarizeSettings, binarize, window_for_dpi
 from layout.images.deskew import detect_skew, rotate
-
-
-def text_page(width: int = 1600, height: int = 2000, seed: int = 1) -> np.ndarray:
-    """Grey paper with lines of dark 'words' (rectangles with letter-like gaps)."""
-    rng = np.random.default_rng(seed)
-    page = np.full((height, width), 215, np.uint8)
-    for top in range(150, height - 150, 60):
-        x = 120
-        while x < width - 200:
-            length = int(rng.integers(40, 160))
-            for letter in range(x, x + length, 14):
-                page[top : top + 24, letter : letter + 10] = 40
-            x += length + 25
-    return page
+from tests.factories import text_page
 
 
 def test_window_follows_resolution() -> None:
