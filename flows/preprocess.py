@@ -55,12 +55,19 @@ def preprocess_file(path: Path, out_dir: Path, settings: PreprocessSettings) -> 
     for page in load_pages(path.read_bytes()):
         loaded = time.perf_counter()
         result = preprocess(page, settings)
+        area = result.page_area
         stem = page_stem(path, page)
         report: dict[str, Any] = {
             "source": str(path),
             "page": page.page_index + 1,
             "pages": page.page_count,
             "skew_angle": result.skew_angle,
+            "page_area": {
+                "box": [round(v) for v in (area.box.x0, area.box.y0, area.box.x1, area.box.y1)],
+                "polygon": [[round(x), round(y)] for x, y in area.polygon],
+                "background_found": area.background,
+                "coordinates": "input scan",
+            },
             "dpi": round(result.dpi, 1),
             "dpi_estimated": result.dpi_estimated,
             "size": list(page.size),

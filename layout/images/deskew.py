@@ -24,8 +24,32 @@ MAX_SAMPLES = 250_000
 _STAGES = ((0.5, None), (0.05, 0.6), (0.01, 0.06))
 
 
-def _ink_points(binary: np.ndarray, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    ys, xs = np.nonzero(binary == INK)
+def text_like(binary: np.ndarray) -> np.ndarray:
+    """Ink of connected components of text size; pictures, rules and specks are dropped.
+
+    Text size is judged from the median component height: kept are components
+    between half and twice that height and at most eight times as wide.
+    """
+    ink = (binary == INK).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    widths = stats[1:, cv2.CC_STAT_WIDTH]
+    if count < 20:
+        return np.asarray(binary == INK)
+    sized = heights[(heights >= 4) & (widths >= 2)]
+    median = float(np.median(sized)) if len(sized) else float(np.median(heights))
+    keep = (heights >= 0.5 * median) & (heights <= 2.0 * median) & (widths <= 8 * median)
+    lookup = np.concatenate(([False], keep))
+    return np.asarray(lookup[labels])
+
+
+def _ink_points(
+    binary: np.ndarray, mask: np.ndarray | None = None, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    ink = text_like(binary)
+    if mask is not None:
+        ink &= mask
+    ys, xs = np.nonzero(ink)
     rng = np.random.default_rng(seed)
     if len(xs) > MAX_SAMPLES:
         pick = rng.choice(len(xs), MAX_SAMPLES, replace=False)
@@ -45,12 +69,15 @@ def profile_score(xs: np.ndarray, ys: np.ndarray, angle: float) -> float:
     return float(np.dot(counts, counts))
 
 
-def detect_skew(binary: np.ndarray, max_angle: float = 15.0) -> float:
+def detect_skew(
+    binary: np.ndarray, max_angle: float = 15.0, mask: np.ndarray | None = None
+) -> float:
     """The correction angle (degrees, CCW positive) that levels the text lines.
 
+    Only ink where ``mask`` is true counts (the page area, without its edges).
     Returns 0.0 for a page without ink.
     """
-    xs, ys = _ink_points(binary)
+    xs, ys = _ink_points(binary, mask)
     if len(xs) < 10:
         return 0.0
     best = 0.0

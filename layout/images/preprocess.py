@@ -1,4 +1,4 @@
-"""One page image in, clean page images out: binarize, measure skew, straighten.
+"""One page image in, clean page images out: binarize, find the page, measure skew, straighten.
 
 The per-page contract the flows call: :func:`preprocess` takes a loaded
 :class:`~layout.images.loading.PageImage` and settings and returns the
@@ -16,6 +16,11 @@ import numpy as np
 from layout.images.binarize import PAPER, BinarizeSettings, binarize
 from layout.images.deskew import detect_skew, rotate
 from layout.images.loading import PageImage
+from layout.images.page_area import PageArea, find_page_area
+
+# Margin inside the page area, as a share of the page, kept out of skew detection
+# so that the page's own edges do not vote.
+PAGE_EDGE = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,29 +39,35 @@ class Preprocessed:
     grey: np.ndarray
     binary: np.ndarray
     skew_angle: float
+    page_area: PageArea
     dpi: float
     dpi_estimated: bool
     timings: dict[str, float]
 
 
 def preprocess(page: PageImage, settings: PreprocessSettings | None = None) -> Preprocessed:
-    """Binarize, detect the skew within ``max_skew`` and rotate both images to level.
+    """Binarize, find the page area, detect the skew within it and rotate both images level.
 
-    ``skew_angle`` is the correction applied, in degrees, counter-clockwise positive.
+    ``skew_angle`` is the correction applied, in degrees, counter-clockwise
+    positive; ``page_area`` is in the coordinates of the input scan.
     """
     settings = settings or PreprocessSettings()
     timings: dict[str, float] = {}
     start = time.perf_counter()
     binary = binarize(page.pixels, page.dpi, settings.binarize)
     timings["binarize_s"] = time.perf_counter() - start
+    start = time.perf_counter()
+    area = find_page_area(page.pixels)
+    timings["page_area_s"] = time.perf_counter() - start
     angle = 0.0
     if settings.deskew:
         start = time.perf_counter()
-        angle = detect_skew(binary, settings.max_skew)
+        inside = area.mask(binary.shape, PAGE_EDGE * min(binary.shape)) if area.background else None
+        angle = detect_skew(binary, settings.max_skew, inside)
         timings["skew_detect_s"] = time.perf_counter() - start
     start = time.perf_counter()
     paper = int(np.median(page.pixels[binary == PAPER])) if (binary == PAPER).any() else 255
     grey = rotate(page.pixels, angle, fill=paper)
     binary = rotate(binary, angle, fill=PAPER, nearest=True)
     timings["rotate_s"] = time.perf_counter() - start
-    return Preprocessed(grey, binary, angle, page.dpi, page.dpi_estimated, timings)
+    return Preprocessed(grey, binary, angle, area, page.dpi, page.dpi_estimated, timings)

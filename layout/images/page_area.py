@@ -1,0 +1,84 @@
+"""Find the page inside a scan: dark scanner background, colour charts and rulers left out.
+
+The page is the largest bright region once the text is blurred into the
+paper: the greyscale is reduced to about 800 pixels, blurred over about 3 %
+of its size, split by Otsu, opened to cut thin bridges (a ruler touching the
+page), and the largest connected bright component is taken with its holes
+(pictures on the page) filled. Charts and rulers in the background form
+components of their own and are left out. A scan without a distinctly darker
+surround is all page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from layout.geometry import Box, Points
+
+WORK_SIZE = 800
+MIN_CONTRAST = 50.0  # grey levels between background and paper
+MIN_BACKGROUND = 0.02  # fraction of the scan that must be background
+MIN_PAGE = 0.2  # fraction of the scan the page must cover
+
+
+@dataclass(frozen=True, slots=True)
+class PageArea:
+    """The page's outline and bounding box in scan pixels; ``background`` if any was found."""
+
+    polygon: Points
+    box: Box
+    background: bool
+
+    def mask(self, shape: tuple[int, ...], shrink: float = 0.0) -> np.ndarray:
+        """A boolean mask of the page, optionally shrunk inwards by ``shrink`` pixels."""
+        mask = np.zeros(shape[:2], np.uint8)
+        cv2.fillPoly(mask, [np.round(np.array(self.polygon)).astype(np.int32)], 1)
+        if shrink >= 1:
+            side = int(2 * shrink) | 1
+            mask = np.asarray(cv2.erode(mask, np.ones((side, side), np.uint8)), np.uint8)
+        return mask.astype(bool)
+
+
+def whole_image(shape: tuple[int, ...]) -> PageArea:
+    """The page area of a scan that is all page."""
+    box = Box(0, 0, shape[1], shape[0])
+    return PageArea(box.corners(), box, False)
+
+
+def _odd(value: float) -> int:
+    return max(3, round(value) | 1)
+
+
+def find_page_area(grey: np.ndarray) -> PageArea:
+    """The page within the scan (the whole image when no dark surround is found)."""
+    scale = min(1.0, WORK_SIZE / max(grey.shape))
+    small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    blurred = cv2.medianBlur(small, _odd(0.03 * min(small.shape)))
+    _, bright = cv2.threshold(blurred, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    dark_share = 1.0 - bright.mean()
+    if dark_share < MIN_BACKGROUND or bright.all():
+        return whole_image(grey.shape)
+    contrast = blurred[bright == 1].mean() - blurred[bright == 0].mean()
+    if contrast < MIN_CONTRAST:
+        return whole_image(grey.shape)
+    kernel = np.ones((_odd(0.01 * min(small.shape)),) * 2, np.uint8)
+    opened = cv2.morphologyEx(bright, cv2.MORPH_OPEN, kernel)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=4)
+    if count < 2:
+        return whole_image(grey.shape)
+    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    if stats[largest, cv2.CC_STAT_AREA] < MIN_PAGE * opened.size:
+        return whole_image(grey.shape)
+    component = (labels == largest).astype(np.uint8)
+    contours, _ = cv2.findContours(component, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    hull = cv2.convexHull(max(contours, key=cv2.contourArea))
+    outline = cv2.approxPolyDP(hull, 0.005 * cv2.arcLength(hull, True), True)
+    points = tuple((float(x) / scale, float(y) / scale) for x, y in outline.reshape(-1, 2))
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    box = Box(
+        max(min(xs), 0), max(min(ys), 0), min(max(xs), grey.shape[1]), min(max(ys), grey.shape[0])
+    )
+    return PageArea(points, box, True)
