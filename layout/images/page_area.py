@@ -22,6 +22,7 @@ WORK_SIZE = 800
 MIN_CONTRAST = 50.0  # grey levels between background and paper
 MIN_BACKGROUND = 0.02  # fraction of the scan that must be background
 MIN_PAGE = 0.2  # fraction of the scan the page must cover
+FULL_COVER = 0.97  # a page reaching this share of both sides fills the scan
 
 
 @dataclass(frozen=True, slots=True)
