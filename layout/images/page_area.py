@@ -79,7 +79,8 @@ def find_page_area(grey: np.ndarray) -> PageArea:
     outline = cv2.approxPolyDP(hull, 0.005 * cv2.arcLength(hull, True), True)
     points = tuple((float(x) / scale, float(y) / scale) for x, y in outline.reshape(-1, 2))
     xs, ys = [p[0] for p in points], [p[1] for p in points]
-    box = Box(
-        max(min(xs), 0), max(min(ys), 0), min(max(xs), grey.shape[1]), min(max(ys), grey.shape[0])
-    )
+    height, width = grey.shape[:2]
+    box = Box(max(min(xs), 0), max(min(ys), 0), min(max(xs), width), min(max(ys), height))
+    if box.width >= FULL_COVER * width and box.height >= FULL_COVER * height:
+        return whole_image(grey.shape)  # dark print, not a surround
     return PageArea(points, box, True)
