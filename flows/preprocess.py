@@ -62,6 +62,14 @@ def preprocess_file(path: Path, out_dir: Path, settings: PreprocessSettings) -> 
             "page": page.page_index + 1,
             "pages": page.page_count,
             "skew_angle": result.skew_angle,
+            "orientation": result.orientation.correction,
+            "orientation_evidence": {
+                "decided_by": result.orientation.decided_by,
+                "upside_down_suspected": result.orientation.upside_down_suspected,
+                "ascender_vote": round(result.orientation.asymmetry, 3),
+                "row_peakiness": round(result.orientation.row_peakiness, 3),
+                "column_peakiness": round(result.orientation.column_peakiness, 3),
+            },
             "page_area": {
                 "box": [round(v) for v in (area.box.x0, area.box.y0, area.box.x1, area.box.y1)],
                 "polygon": [[round(x), round(y)] for x, y in area.polygon],

@@ -93,3 +93,19 @@ def text_page(width: int = 1600, height: int = 2000, seed: int = 1) -> np.ndarra
                 page[top : top + 24, letter : letter + 10] = 40
             x += length + 25
     return page
+
+
+def rendered_text_page(width: int = 1400, height: int = 1800, seed: int = 1) -> np.ndarray:
+    """Lines of real Latin words in Pillow's built-in font: ascenders and descenders as in print."""
+    import random
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    words = ["the", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog", "while", "kings", "and", "queens", "hold", "their", "gold", "high", "above", "fields", "of", "barley", "and", "thistles"]
+    rng = random.Random(seed)
+    font = ImageFont.load_default(size=30)
+    image = Image.new("L", (width, height), 230)
+    draw = ImageDraw.Draw(image)
+    for top in range(100, height - 100, 50):
+        draw.text((100, top), " ".join(rng.choice(words) for _ in range(9)), font=font, fill=20)
+    return np.asarray(image)

@@ -1,4 +1,4 @@
-"""One page image in, clean page images out: binarize, find the page, measure skew, straighten.
+"""One page image in, clean page images out: binarize, find the page, deskew, orient.
 
 The per-page contract the flows call: :func:`preprocess` takes a loaded
 :class:`~layout.images.loading.PageImage` and settings and returns the
@@ -16,6 +16,12 @@ import numpy as np
 from layout.images.binarize import PAPER, BinarizeSettings, binarize
 from layout.images.deskew import detect_skew, rotate
 from layout.images.loading import PageImage
+from layout.images.orientation import (
+    OrientationResult,
+    UprightScorer,
+    apply_orientation,
+    detect_orientation,
+)
 from layout.images.page_area import PageArea, find_page_area
 
 # Margin inside the page area, as a share of the page, kept out of skew detection
@@ -30,6 +36,7 @@ class PreprocessSettings:
     binarize: BinarizeSettings = field(default_factory=BinarizeSettings)
     max_skew: float = 15.0
     deskew: bool = True
+    upright_scorer: UprightScorer | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +46,7 @@ class Preprocessed:
     grey: np.ndarray
     binary: np.ndarray
     skew_angle: float
+    orientation: OrientationResult
     page_area: PageArea
     dpi: float
     dpi_estimated: bool
@@ -46,10 +54,12 @@ class Preprocessed:
 
 
 def preprocess(page: PageImage, settings: PreprocessSettings | None = None) -> Preprocessed:
-    """Binarize, find the page area, detect the skew within it and rotate both images level.
+    """Binarize, find the page area, level the skew within it, then turn the page upright.
 
     ``skew_angle`` is the correction applied, in degrees, counter-clockwise
-    positive; ``page_area`` is in the coordinates of the input scan.
+    positive, and ``orientation.correction`` the quarter turns applied after it
+    (see :mod:`layout.images.orientation`); ``page_area`` is in the coordinates
+    of the input scan.
     """
     settings = settings or PreprocessSettings()
     timings: dict[str, float] = {}
@@ -70,4 +80,30 @@ def preprocess(page: PageImage, settings: PreprocessSettings | None = None) -> P
     grey = rotate(page.pixels, angle, fill=paper)
     binary = rotate(binary, angle, fill=PAPER, nearest=True)
     timings["rotate_s"] = time.perf_counter() - start
-    return Preprocessed(grey, binary, angle, area, page.dpi, page.dpi_estimated, timings)
+    start = time.perf_counter()
+    orientation = _orientation(
+        binary, grey, area, page.pixels.shape, angle, scorer=settings.upright_scorer
+    )
+    if orientation.correction:
+        grey = apply_orientation(grey, orientation.correction)
+        binary = apply_orientation(binary, orientation.correction)
+    timings["orientation_s"] = time.perf_counter() - start
+    return Preprocessed(
+        grey, binary, angle, orientation, area, page.dpi, page.dpi_estimated, timings
+    )
+
+
+def _orientation(
+    binary: np.ndarray,
+    grey: np.ndarray,
+    area: PageArea,
+    scan_shape: tuple[int, ...],
+    angle: float,
+    *,
+    scorer: UprightScorer | None,
+) -> OrientationResult:
+    """Orientation judged on the ink inside the page area only (rotated with the page)."""
+    if area.background:
+        inside = rotate(area.mask(scan_shape).astype(np.uint8), angle, fill=0, nearest=True)
+        binary = np.where(inside > 0, binary, PAPER).astype(np.uint8)
+    return detect_orientation(binary, grey, scorer)

@@ -45,6 +45,8 @@ def test_preprocess_writes_each_page_and_reports_bad_files(tmp_path: Path) -> No
     first = json.loads((out / "book_p1.json").read_text())
     assert first["skew_angle"] == pytest.approx(-2.0, abs=0.1)
     assert (first["dpi"], first["dpi_estimated"], first["pages"]) == (300.0, False, 2)
+    assert first["orientation"] == 0
+    assert first["page_area"]["background_found"] is False
     assert set(first["timings"]) >= {"load_s", "binarize_s", "skew_detect_s", "rotate_s"}
     binary = np.asarray(Image.open(out / "book_p1.bin.png"))
     assert set(np.unique(binary)) <= {0, 255}
