@@ -104,7 +104,11 @@ def rendered_text_page(width: int = 1400, height: int = 1800, seed: int = 1) -> 
 
     from PIL import Image, ImageDraw, ImageFont
 
-    words = ["the", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog", "while", "kings", "and", "queens", "hold", "their", "gold", "high", "above", "fields", "of", "barley", "and", "thistles"]
+    words = [
+        "the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "while", "kings",
+        "and", "queens", "hold", "their", "gold", "high", "above", "fields", "of", "barley",
+        "thistles",
+    ]  # fmt: skip
     rng = random.Random(seed)
     font = ImageFont.load_default(size=30)
     image = Image.new("L", (width, height), 230)
