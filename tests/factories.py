@@ -30,10 +30,7 @@ def make_line(
 def rich_page() -> Page:
     """A page with words, glyphs, confidences, a hyphen, an RTL line, types and provenance."""
     words = [
-        "the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "while", "kings",
-        "and", "queens", "hold", "their", "gold", "high", "above", "fields", "of", "barley",
-        "thistles",
-    ]  # fmt: skip, "w1"),
+        Word("Des", box(100, 70, 180, 110), 0.97, [], "w1"),
         Word("Hauses", box(200, 70, 330, 110), 0.91, [], "w2"),
         Word("Thuͤr-", box(350, 70, 470, 110), 0.62, [], "w3"),
     ]
