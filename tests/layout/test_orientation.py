@@ -7,7 +7,11 @@ import pytest
 
 from layout.images.binarize import binarize
 from layout.images.loading import PageImage
-from layout.images.orientation import apply_orientation, detect_orientation
+from layout.images.orientation import (
+    apply_orientation,
+    ascender_asymmetry,
+    detect_orientation,
+)
 from layout.images.preprocess import PreprocessSettings, preprocess
 from tests.factories import rendered_text_page
 
@@ -34,11 +38,15 @@ def test_upside_down_is_flagged_not_turned_without_a_scorer(upright: np.ndarray)
 
 
 def test_a_scorer_decides_upside_down(upright: np.ndarray) -> None:
-    def top_heavy(page: np.ndarray) -> float:  # stands in for recogniser confidence
-        return float((page[:200] == 0).mean() - (page[-200:] == 0).mean())
+    calls: list[tuple[int, ...]] = []
+
+    def ascender_score(page: np.ndarray) -> float:  # stands in for recogniser confidence
+        calls.append(page.shape)
+        return ascender_asymmetry(page == 0)
 
     flipped = np.ascontiguousarray(np.rot90(upright, 2))
-    result = detect_orientation(flipped, scorer=top_heavy)
+    result = detect_orientation(flipped, scorer=ascender_score)
+    assert len(calls) == 2
     assert (result.correction, result.decided_by) == (180, "scorer")
 
 
