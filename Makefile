@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 DATA ?= ../shared/data/pages
 OUT ?= out
 
-.PHONY: setup run test lint clean
+.PHONY: setup run test bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ run: setup
 	$(BIN)/archive-ocr eval $(OUT)/roundtrip $(DATA) --json $(OUT)/eval.json
 	@echo "Results: $(OUT)/roundtrip/ (PAGE and ALTO), $(OUT)/roundtrip.json,"
 	@echo "         $(OUT)/validate.txt, $(OUT)/eval.json"
+
+# Benchmarks write their figures to $(OUT)/bench-*.json; peers come from the bench extra.
+bench: setup
+	$(BIN)/python -m pip install -q -e ".[test,bench]"
+	$(BIN)/archive-ocr bench preprocess --data $(DATA) --out $(OUT)/bench-preprocess.json
 
 lint: setup
 	$(BIN)/ruff check .

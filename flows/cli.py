@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from flows.bench_preprocess import run_benchmark
 from flows.conversion import convert_file, output_name
 from flows.evaluate import EvaluationError, PairingError, evaluate
 from flows.files import write_atomic
@@ -141,6 +142,36 @@ def preprocess(
         else:
             typer.echo(f"{out_dir / outcome}.png")
     raise typer.Exit(1 if failed else 0)
+
+
+bench_app = typer.Typer(help="Benchmarks: each writes its figures to a JSON file.")
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("preprocess")
+def bench_preprocess(
+    data: Annotated[Path, typer.Option(help="Ground-truth pages (XML with baselines + JPG).")] = (
+        Path("../shared/data/pages")
+    ),
+    out: Annotated[Path, typer.Option(help="Where to write the figures.")] = Path(
+        "out/bench-preprocess.json"
+    ),
+    pages: Annotated[int, typer.Option(help="How many pages to sample.")] = 60,
+    seed: Annotated[int, typer.Option(help="Seed of the random rotations.")] = 0,
+) -> None:
+    """Deskew accuracy and speed beside the deskew and jdeskew packages."""
+    report = run_benchmark(data, pages, seed)
+    _write_json(out, report)
+    for name, figures in report["accuracy"]["methods"].items():
+        rel, ab = figures["relative"], figures["absolute"]
+        typer.echo(
+            f"{name:12s} relative median {rel.get('median', float('nan')):.3f}° "
+            f"p95 {rel.get('p95', float('nan')):.3f}°  absolute median "
+            f"{ab.get('median', float('nan')):.3f}° p95 {ab.get('p95', float('nan')):.3f}°"
+        )
+    for name, seconds in report["speed_5000x7000_one_core"]["seconds"].items():
+        typer.echo(f"{name:12s} 5000x7000 one core {seconds:.2f} s")
+    typer.echo(f"figures written to {out}")
 
 
 def main() -> None:

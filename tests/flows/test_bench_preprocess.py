@@ -1,0 +1,47 @@
+"""The preprocessing benchmark runs on pages with baselines and scores our deskew."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from flows.bench_preprocess import FORMATS, accuracy, baseline_angle, encode
+from layout.document import Page, Region, TextLine
+from layout.images.loading import load_first_page
+from layout.xmlio import serialize
+from tests.factories import rendered_text_page
+
+
+def page_with_baselines(grey: np.ndarray) -> Page:
+    lines = [
+        TextLine(id=f"l{n}", baseline=((100.0, y + 26.0), (1300.0, y + 26.0)), text="x")
+        for n, y in enumerate(range(100, grey.shape[0] - 100, 50))
+    ]
+    return Page("p.jpg", grey.shape[1], grey.shape[0], regions=[Region("r", lines=lines)])
+
+
+def test_baseline_angle_of_level_lines_is_zero() -> None:
+    assert baseline_angle(page_with_baselines(rendered_text_page())) == 0.0
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_benchmark_formats_load(fmt: str) -> None:
+    grey = rendered_text_page(400, 300)
+    assert load_first_page(encode(grey, fmt)).size == (400, 300)
+
+
+def test_accuracy_on_two_pages(tmp_path: Path) -> None:
+    for n in range(2):
+        grey = rendered_text_page(seed=n)
+        Image.fromarray(grey).save(tmp_path / f"p{n}.jpg", quality=92)
+        (tmp_path / f"p{n}.xml").write_bytes(serialize(page_with_baselines(grey), "page"))
+    report = accuracy(tmp_path, count=2, seed=3)
+    assert report["pages"] == 2
+    ours = report["methods"]["archive-ocr"]
+    assert ours["absolute"]["n"] == 2 and ours["absolute"]["failures"] == 0
+    assert ours["absolute"]["max"] < 0.2
+    assert ours["relative"]["max"] < 0.2
+    assert {row["format"] for row in report["per_page"]} == set(FORMATS[:2])
