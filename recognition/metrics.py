@@ -9,16 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
 from rapidfuzz.distance import Levenshtein
 
-_GRAPHEME = regex.compile(r"\X")
-
-
-def graphemes(text: str) -> list[str]:
-    """The text split into extended grapheme clusters."""
-    found: list[str] = _GRAPHEME.findall(text)
-    return found
+from recognition.codec import graphemes
 
 
 def words(text: str) -> list[str]:

@@ -1,0 +1,107 @@
+"""The character codec: graphemes to CTC labels and back, kept apart from the model.
+
+Text is NFC-normalised and split into extended grapheme clusters, so ``uͤ``
+(u + combining small e) or ``ñ`` is one symbol, as a reader sees it. Label 0
+is the CTC blank; symbols follow in the order they were added. A grapheme the
+codec does not know is either dropped from the training target or mapped to
+the replacement symbol ``�`` when the codec has one (the ``unknown`` policy).
+
+A codec serialises to a plain list of symbols. When a model moves to a new
+charset, :func:`remap_rows` carries the output rows of the symbols both
+codecs share over to the new layout.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import regex
+
+BLANK = 0
+REPLACEMENT = "\ufffd"
+UnknownPolicy = Literal["drop", "replace"]
+_GRAPHEME = regex.compile(r"\X")
+
+
+def graphemes(text: str) -> list[str]:
+    """NFC text split into extended grapheme clusters."""
+    found: list[str] = _GRAPHEME.findall(unicodedata.normalize("NFC", text))
+    return found
+
+
+@dataclass(slots=True)
+class Codec:
+    """Maps graphemes to labels 1..N (0 is the CTC blank)."""
+
+    symbols: list[str]
+    unknown: UnknownPolicy = "drop"
+    _index: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if len(set(self.symbols)) != len(self.symbols):
+            raise ValueError("codec symbols must be unique")
+        self._index = {s: n + 1 for n, s in enumerate(self.symbols)}
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], unknown: UnknownPolicy = "drop") -> Codec:
+        """A codec of every grapheme in the texts, in order of first appearance.
+
+        With ``unknown="replace"`` the replacement symbol is added as well.
+        """
+        seen: dict[str, None] = {}
+        for text in texts:
+            seen.update(dict.fromkeys(graphemes(text)))
+        if unknown == "replace":
+            seen.setdefault(REPLACEMENT, None)
+        return cls(list(seen), unknown)
+
+    @property
+    def classes(self) -> int:
+        """Output classes of a model for this codec: the symbols plus the blank."""
+        return len(self.symbols) + 1
+
+    def encode(self, text: str) -> list[int]:
+        """Labels of the text's graphemes under the unknown-symbol policy."""
+        labels = []
+        fallback = self._index.get(REPLACEMENT) if self.unknown == "replace" else None
+        for grapheme in graphemes(text):
+            label = self._index.get(grapheme, fallback)
+            if label is not None:
+                labels.append(label)
+        return labels
+
+    def decode(self, labels: Sequence[int]) -> str:
+        """Text of a label sequence (blanks and out-of-range labels ignored)."""
+        n = len(self.symbols)
+        return "".join(self.symbols[label - 1] for label in labels if 0 < label <= n)
+
+    def unknown_graphemes(self, text: str) -> set[str]:
+        """Graphemes of the text that the codec lacks."""
+        return {g for g in graphemes(text) if g not in self._index}
+
+    def to_json(self) -> dict[str, object]:
+        """Plain form, stored with the model."""
+        return {"symbols": list(self.symbols), "unknown": self.unknown, "blank": BLANK}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Codec:
+        """Inverse of :meth:`to_json`."""
+        symbols = data["symbols"]
+        if not isinstance(symbols, list) or not all(isinstance(s, str) for s in symbols):
+            raise ValueError("codec symbols must be a list of strings")
+        unknown = data.get("unknown", "drop")
+        if unknown not in ("drop", "replace"):
+            raise ValueError(f"unknown policy {unknown!r}")
+        return cls(list(symbols), unknown)
+
+
+def remap_rows(old: Codec, new: Codec) -> list[int | None]:
+    """For each output row of ``new``, the row of ``old`` holding the same symbol, or None.
+
+    Row 0 (the blank) maps to row 0.
+    """
+    old_rows = {s: n + 1 for n, s in enumerate(old.symbols)}
+    return [BLANK, *(old_rows.get(s) for s in new.symbols)]

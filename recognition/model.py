@@ -1,0 +1,114 @@
+"""The CNN-LSTM line recogniser: convolutional features, bidirectional LSTM, CTC output.
+
+Input: a batch of greyscale line images of fixed height (48 px by default),
+ink bright on a dark ground (``1 - grey/255``), padded on the right, with each
+line's true width. The CNN halves the width twice (one output frame per four
+pixels) and folds the height into features; a BiLSTM reads the frames; a
+linear layer gives per-frame log-probabilities over the codec's classes.
+
+One ``forward`` serves training and inference: it returns a dict with
+``log_probs`` (T, B, C) and ``lengths`` (B,), and ``loss`` (mean CTC loss per
+line) when targets are given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+from torch.nn import functional
+
+WIDTH_REDUCTION = 4
+
+
+@dataclass(frozen=True, slots=True)
+class ModelConfig:
+    """Architecture hyper-parameters, stored with the weights."""
+
+    classes: int
+    height: int = 48
+    channels: tuple[int, ...] = (32, 64, 128, 128, 192)
+    hidden: int = 256
+    layers: int = 2
+    dropout: float = 0.25
+
+    def to_json(self) -> dict[str, object]:
+        """Plain form for the model card and the weights' metadata."""
+        return {**asdict(self), "channels": list(self.channels)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> ModelConfig:
+        """Inverse of :meth:`to_json`."""
+        values = dict(data)
+        values["channels"] = tuple(values["channels"])  # type: ignore[arg-type]
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _block(c_in: int, c_out: int, pool: tuple[int, int] | None) -> list[nn.Module]:
+    layers: list[nn.Module] = [
+        nn.Conv2d(c_in, c_out, 3, padding=1, bias=False),
+        nn.BatchNorm2d(c_out),
+        nn.ReLU(inplace=True),
+    ]
+    if pool is not None:
+        layers.append(nn.MaxPool2d(pool, pool))
+    return layers
+
+
+class LineRecognizer(nn.Module):
+    """CNN → BiLSTM → linear → log-softmax, trained with CTC (blank = 0)."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.config = config
+        c = config.channels
+        pools: list[tuple[int, int] | None] = [(2, 2), (2, 2), None, (2, 1), (2, 1)]
+        layers: list[nn.Module] = []
+        for c_in, c_out, pool in zip((1, *c[:-1]), c, pools, strict=True):
+            layers += _block(c_in, c_out, pool)
+        self.cnn = nn.Sequential(*layers)
+        folded = c[-1] * (config.height // 16)
+        self.dropout = nn.Dropout(config.dropout)
+        self.rnn = nn.LSTM(
+            folded,
+            config.hidden,
+            num_layers=config.layers,
+            bidirectional=True,
+            dropout=config.dropout if config.layers > 1 else 0.0,
+        )
+        self.classifier = nn.Linear(2 * config.hidden, config.classes)
+
+    def forward(
+        self,
+        images: torch.Tensor,
+        widths: torch.Tensor,
+        targets: torch.Tensor | None = None,
+        target_lengths: torch.Tensor | None = None,
+    ) -> dict[str, torch.Tensor]:
+        """Per-frame log-probabilities, frame counts, and the CTC loss when targets are given.
+
+        Args:
+            images: (B, 1, height, W) floats, ink high.
+            widths: (B,) true widths in pixels before padding.
+            targets: concatenated label sequences (no blanks).
+            target_lengths: (B,) length of each line's labels.
+        """
+        features = self.cnn(images)  # (B, C, H', W/4)
+        b, c, h, w = features.shape
+        frames = features.permute(3, 0, 1, 2).reshape(w, b, c * h)
+        frames, _ = self.rnn(self.dropout(frames))
+        log_probs = functional.log_softmax(self.classifier(self.dropout(frames)), dim=-1)
+        lengths = torch.clamp(torch.div(widths, WIDTH_REDUCTION, rounding_mode="floor"), 1, w)
+        out = {"log_probs": log_probs, "lengths": lengths}
+        if targets is not None and target_lengths is not None:
+            out["loss"] = functional.ctc_loss(
+                log_probs.float(),
+                targets,
+                lengths,
+                target_lengths,
+                blank=0,
+                reduction="mean",
+                zero_infinity=True,
+            )
+        return out

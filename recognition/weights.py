@@ -1,0 +1,96 @@
+"""Model files: safetensors weights with the architecture and codec in their metadata.
+
+Loading never unpickles: safetensors holds only tensors and a string map.
+Released models are stored in float16 (half the size, no loss that matters
+for inference); training checkpoints keep float32.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from safetensors import safe_open
+from safetensors.torch import save_file
+
+from recognition.codec import Codec
+from recognition.model import LineRecognizer, ModelConfig
+
+METADATA_KEY = "archive-ocr"
+FORMAT = "archive-ocr-recognizer/1"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedModel:
+    """A model ready for inference, with its codec and the sha256 of its file."""
+
+    model: LineRecognizer
+    codec: Codec
+    sha256: str
+    name: str
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def save_model(
+    model: LineRecognizer,
+    codec: Codec,
+    path: Path,
+    name: str,
+    *,
+    dtype: torch.dtype = torch.float16,
+    extra: dict[str, object] | None = None,
+) -> str:
+    """Write the weights and their description; returns the file's sha256."""
+    tensors = {
+        key: (value.to(dtype) if value.is_floating_point() else value).contiguous().cpu()
+        for key, value in model.state_dict().items()
+    }
+    meta = {
+        "format": FORMAT,
+        "name": name,
+        "config": model.config.to_json(),
+        "codec": codec.to_json(),
+        **(extra or {}),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_file(tensors, str(path), metadata={METADATA_KEY: json.dumps(meta, ensure_ascii=False)})
+    return file_sha256(path)
+
+
+def read_metadata(path: Path) -> dict[str, object]:
+    """The description stored in a model file."""
+    with safe_open(str(path), framework="pt") as handle:
+        raw = (handle.metadata() or {}).get(METADATA_KEY)
+    if raw is None:
+        raise ValueError(f"{path} is not an archive-ocr recogniser (no {METADATA_KEY} metadata)")
+    meta: dict[str, object] = json.loads(raw)
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"{path}: unsupported model format {meta.get('format')!r}")
+    return meta
+
+
+def load_model(path: Path, device: str = "cpu") -> LoadedModel:
+    """Build the model described in the file and load its weights (as float32)."""
+    meta = read_metadata(path)
+    config = ModelConfig.from_json(meta["config"])  # type: ignore[arg-type]
+    codec = Codec.from_json(meta["codec"])  # type: ignore[arg-type]
+    model = LineRecognizer(config)
+    state = {}
+    with safe_open(str(path), framework="pt", device="cpu") as handle:
+        for key in handle.keys():  # noqa: SIM118  (safe_open is not a mapping)
+            tensor = handle.get_tensor(key)
+            state[key] = tensor.float() if tensor.is_floating_point() else tensor
+    model.load_state_dict(state)
+    model.eval().to(device)
+    return LoadedModel(model, codec, file_sha256(path), str(meta.get("name", path.stem)))
