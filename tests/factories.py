@@ -113,3 +113,14 @@ def rendered_text_page(width: int = 1400, height: int = 1800, seed: int = 1) -> 
     for top in range(100, height - 100, 50):
         draw.text((100, top), " ".join(rng.choice(words) for _ in range(9)), font=font, fill=20)
     return np.asarray(image)
+
+
+def rendered_line(text: str, size: int = 28) -> np.ndarray:
+    """One line of text in Pillow's built-in font, dark on light, with a small margin."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.load_default(size=size)
+    left, _, right, _ = font.getbbox(text)
+    image = Image.new("L", (right - left + 16, size + 16), 235)
+    ImageDraw.Draw(image).text((8 - left, 8), text, font=font, fill=15)
+    return np.asarray(image)

@@ -1,0 +1,140 @@
+"""Line datasets: folders of ``<id>.png`` (or .jpg, .tif) with ``<id>.gt.txt``, and batching.
+
+A :class:`LineSample` is a greyscale line image and its text; datasets are
+plain lists of them or of their paths, so that synthetic lines, lines cut
+from ground-truth pages (by ``flows``) and line folders mix freely.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from recognition.codec import Codec
+from recognition.lines import normalize_line, pad_batch
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
+
+
+@dataclass(frozen=True, slots=True)
+class LineSample:
+    """A greyscale line image (uint8, ink dark) and its transcription (NFC)."""
+
+    image: np.ndarray
+    text: str
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LineFile:
+    """A line image on disk and its transcription, loaded on demand."""
+
+    image_path: Path
+    text: str
+
+    def load(self) -> LineSample:
+        """Read the image as greyscale."""
+        with Image.open(self.image_path) as image:
+            grey = np.asarray(image.convert("L"))
+        return LineSample(grey, self.text, str(self.image_path))
+
+
+def find_line_files(root: Path) -> list[LineFile]:
+    """Every ``<id>.gt.txt`` under ``root`` with an image of the same id, sorted by path.
+
+    The transcription is the file's first line, NFC; lines with empty text are skipped.
+    """
+    found = []
+    for gt in sorted(root.rglob("*.gt.txt")):
+        stem = gt.name[: -len(".gt.txt")]
+        image = next(
+            (gt.with_name(stem + s) for s in IMAGE_SUFFIXES if gt.with_name(stem + s).exists()),
+            None,
+        )
+        text = gt.read_text(encoding="utf-8").split("\n", 1)[0].strip()
+        if image is not None and text:
+            found.append(LineFile(image, unicodedata.normalize("NFC", text)))
+    return found
+
+
+Augment = Callable[[np.ndarray, np.random.Generator], np.ndarray]
+
+
+class LineDataset(torch.utils.data.Dataset[tuple[np.ndarray, list[int], str]]):
+    """Normalised line images with their labels, optionally augmented."""
+
+    def __init__(
+        self,
+        items: Sequence[LineSample | LineFile],
+        codec: Codec,
+        height: int,
+        augment: Augment | None = None,
+        seed: int = 0,
+    ) -> None:
+        self.items = list(items)
+        self.codec = codec
+        self.height = height
+        self.augment = augment
+        self.rng = np.random.default_rng(seed)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> tuple[np.ndarray, list[int], str]:
+        item = self.items[index]
+        sample = item.load() if isinstance(item, LineFile) else item
+        image = sample.image
+        if self.augment is not None:
+            image = self.augment(image, self.rng)
+        return normalize_line(image, self.height), self.codec.encode(sample.text), sample.text
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """A padded batch with concatenated CTC targets."""
+
+    images: torch.Tensor
+    widths: torch.Tensor
+    targets: torch.Tensor
+    target_lengths: torch.Tensor
+    texts: list[str]
+
+
+def collate(items: Sequence[tuple[np.ndarray, list[int], str]]) -> Batch:
+    """Pad images and concatenate label sequences for ``ctc_loss``."""
+    images, widths = pad_batch([image for image, _, _ in items])
+    labels = [label for _, labels, _ in items for label in labels]
+    return Batch(
+        images,
+        widths,
+        torch.tensor(labels, dtype=torch.long),
+        torch.tensor([len(labels) for _, labels, _ in items], dtype=torch.long),
+        [text for _, _, text in items],
+    )
+
+
+def batches(
+    dataset: LineDataset, size: int, shuffle: bool, rng: np.random.Generator
+) -> Iterator[Batch]:
+    """Batches in random (or given) order; each holds lines of similar width when shuffled.
+
+    Shuffled epochs sort random chunks of ``50 * size`` lines by width before
+    cutting them into batches, so padding stays small while order stays random.
+    """
+    order = rng.permutation(len(dataset)) if shuffle else np.arange(len(dataset))
+    chunk = 50 * size
+    for start in range(0, len(order), chunk):
+        items = [dataset[int(i)] for i in order[start : start + chunk]]
+        if shuffle:
+            items.sort(key=lambda item: item[0].shape[1])
+        groups = [items[i : i + size] for i in range(0, len(items), size)]
+        if shuffle:
+            rng.shuffle(groups)
+        for group in groups:
+            yield collate(group)

@@ -1,0 +1,220 @@
+"""Training the line recogniser: CTC, AdamW, early stopping on validation CER, resumable.
+
+Each epoch ends with a validation pass (greedy decoding, CER over graphemes);
+the best model so far is written as a release model (float16 safetensors), and
+a float32 checkpoint with the optimiser's moments (safetensors too, never a
+pickle) allows ``resume``. A JSON line per epoch goes to ``train-log.jsonl``.
+Seeds are fixed; on a GPU, automatic mixed precision (bfloat16) is used.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from safetensors import safe_open
+from safetensors.torch import save_file
+
+from recognition.codec import Codec
+from recognition.data import Augment, Batch, LineDataset, LineFile, LineSample, batches
+from recognition.decoding import GreedyDecoder
+from recognition.metrics import EditCount, char_errors
+from recognition.model import LineRecognizer, ModelConfig
+from recognition.weights import save_model
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class TrainSettings:
+    """Training hyper-parameters and limits."""
+
+    epochs: int = 50
+    batch_size: int = 16
+    learning_rate: float = 1e-3
+    weight_decay: float = 1e-4
+    patience: int = 5
+    seed: int = 0
+    device: str = "cpu"
+    max_steps: int | None = None
+    max_seconds: float | None = None
+    threads: int | None = None
+
+
+@dataclass(slots=True)
+class TrainState:
+    """Where training stands; saved with every checkpoint."""
+
+    epoch: int = 0
+    step: int = 0
+    best_cer: float = math.inf
+    best_epoch: int = -1
+    stale_epochs: int = 0
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and torch."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def evaluate(
+    model: LineRecognizer, dataset: LineDataset, codec: Codec, batch_size: int, device: str
+) -> EditCount:
+    """Grapheme errors of greedy decoding over a dataset."""
+    model.eval()
+    decoder = GreedyDecoder(codec)
+    total = EditCount(0, 0)
+    with torch.inference_mode():
+        for batch in batches(dataset, batch_size, False, np.random.default_rng(0)):
+            out = model(batch.images.to(device), batch.widths.to(device))
+            decoded = decoder.decode_batch(
+                out["log_probs"].float().cpu().numpy(), out["lengths"].cpu().numpy()
+            )
+            for recognised, text in zip(decoded, batch.texts, strict=True):
+                total += char_errors(recognised.text, text)
+    return total
+
+
+def save_checkpoint(
+    path: Path, model: LineRecognizer, optimizer: torch.optim.Optimizer, state: TrainState
+) -> None:
+    """Weights and optimiser moments as float32 safetensors; counters in the metadata."""
+    tensors = {f"model.{k}": v.detach().float().cpu().contiguous() for k, v in
+               model.state_dict().items() if v.is_floating_point()}  # fmt: skip
+    tensors |= {f"model.{k}": v.cpu().contiguous() for k, v in model.state_dict().items()
+                if not v.is_floating_point()}  # fmt: skip
+    for index, param_state in optimizer.state_dict()["state"].items():
+        for name, value in param_state.items():
+            tensors[f"optim.{index}.{name}"] = torch.as_tensor(value).float().cpu().contiguous()
+    meta = {"state": json.dumps(asdict(state)), "config": json.dumps(model.config.to_json())}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    save_file(tensors, str(tmp), metadata=meta)
+    tmp.replace(path)
+
+
+def load_checkpoint(
+    path: Path, model: LineRecognizer, optimizer: torch.optim.Optimizer
+) -> TrainState:
+    """Restore weights, optimiser moments and counters written by :func:`save_checkpoint`."""
+    model_state: dict[str, torch.Tensor] = {}
+    optim_state: dict[int, dict[str, torch.Tensor]] = {}
+    with safe_open(str(path), framework="pt") as handle:
+        meta = handle.metadata() or {}
+        for key in handle.keys():  # noqa: SIM118  (safe_open is not a mapping)
+            kind, _, rest = key.partition(".")
+            if kind == "model":
+                model_state[rest] = handle.get_tensor(key)
+            else:
+                index, _, name = rest.partition(".")
+                optim_state.setdefault(int(index), {})[name] = handle.get_tensor(key)
+    model.load_state_dict(model_state)
+    saved = optimizer.state_dict()
+    saved["state"] = optim_state
+    optimizer.load_state_dict(saved)
+    return TrainState(**json.loads(meta["state"]))
+
+
+def _step(
+    model: LineRecognizer,
+    batch: Batch,
+    optimizer: torch.optim.Optimizer,
+    device: str,
+) -> float:
+    model.train()
+    use_amp = device.startswith("cuda")
+    with torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_amp):
+        out = model(
+            batch.images.to(device),
+            batch.widths.to(device),
+            batch.targets.to(device),
+            batch.target_lengths.to(device),
+        )
+    loss = out["loss"]
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+    optimizer.step()
+    return float(loss.detach())
+
+
+def train(
+    train_items: Sequence[LineSample | LineFile],
+    val_items: Sequence[LineSample | LineFile],
+    codec: Codec,
+    out_dir: Path,
+    settings: TrainSettings,
+    *,
+    config: ModelConfig | None = None,
+    augment: Augment | None = None,
+    resume: bool = False,
+    progress: Progress | None = None,
+) -> TrainState:
+    """Train until early stopping, ``epochs``, ``max_steps`` or ``max_seconds``.
+
+    Writes ``out_dir/model.safetensors`` (best by validation CER),
+    ``out_dir/checkpoint.safetensors`` and ``out_dir/train-log.jsonl``.
+    """
+    seed_everything(settings.seed)
+    if settings.threads:
+        torch.set_num_threads(settings.threads)
+    config = config or ModelConfig(classes=codec.classes)
+    model = LineRecognizer(config).to(settings.device)
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=settings.learning_rate, weight_decay=settings.weight_decay
+    )
+    checkpoint = out_dir / "checkpoint.safetensors"
+    state = (
+        load_checkpoint(checkpoint, model, optimizer)
+        if resume and checkpoint.exists()
+        else (TrainState())
+    )
+    train_set = LineDataset(train_items, codec, config.height, augment, settings.seed)
+    val_set = LineDataset(val_items, codec, config.height)
+    rng = np.random.default_rng(settings.seed + state.epoch)
+    started = time.monotonic()
+    log = out_dir / "train-log.jsonl"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    while state.epoch < settings.epochs and state.stale_epochs < settings.patience:
+        losses = []
+        for batch in batches(train_set, settings.batch_size, True, rng):
+            losses.append(_step(model, batch, optimizer, settings.device))
+            state.step += 1
+            if progress is not None:
+                progress({"epoch": state.epoch, "step": state.step, "loss": losses[-1]})
+            if _out_of_budget(settings, state, started):
+                break
+        errors = evaluate(model, val_set, codec, settings.batch_size, settings.device)
+        improved = errors.rate < state.best_cer
+        if improved:
+            state.best_cer, state.best_epoch, state.stale_epochs = errors.rate, state.epoch, 0
+            save_model(model, codec, out_dir / "model.safetensors", out_dir.name,
+                       extra={"validation_cer": errors.rate, "epoch": state.epoch})  # fmt: skip
+        else:
+            state.stale_epochs += 1
+        record = {"epoch": state.epoch, "step": state.step, "train_loss": float(np.mean(losses)),
+                  "val_cer": errors.rate, "best_cer": state.best_cer,
+                  "seconds": round(time.monotonic() - started, 1)}  # fmt: skip
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record) + "\n")
+        state.epoch += 1
+        save_checkpoint(checkpoint, model, optimizer, state)
+        if _out_of_budget(settings, state, started):
+            break
+    return state
+
+
+def _out_of_budget(settings: TrainSettings, state: TrainState, started: float) -> bool:
+    if settings.max_steps is not None and state.step >= settings.max_steps:
+        return True
+    return settings.max_seconds is not None and time.monotonic() - started >= settings.max_seconds

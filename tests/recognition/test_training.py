@@ -1,0 +1,87 @@
+"""Smoke tests: a tiny recogniser learns rendered lines on the CPU, saves, resumes, predicts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from recognition.codec import Codec
+from recognition.data import LineSample, find_line_files
+from recognition.decoding import GreedyDecoder
+from recognition.model import LineRecognizer, ModelConfig
+from recognition.predictor import Predictor
+from recognition.training import TrainSettings, train
+from recognition.weights import load_model, read_metadata
+from tests.factories import rendered_line
+
+WORDS = ["ab", "ba", "abba", "baab", "aab", "bba"]
+TINY = {"channels": (8, 16, 16, 16, 16), "hidden": 32, "layers": 1, "dropout": 0.0}
+
+
+def samples(repeat: int = 1) -> list[LineSample]:
+    return [LineSample(rendered_line(w), w) for w in WORDS] * repeat
+
+
+def test_forward_shapes_and_loss() -> None:
+    model = LineRecognizer(ModelConfig(classes=5, **TINY))  # type: ignore[arg-type]
+    images = torch.rand(2, 1, 48, 120)
+    out = model(images, torch.tensor([120, 60]), torch.tensor([1, 2, 3, 1]), torch.tensor([3, 1]))
+    assert out["log_probs"].shape == (30, 2, 5)
+    assert out["lengths"].tolist() == [30, 15]
+    assert out["loss"].item() > 0
+    assert set(model(images, torch.tensor([120, 60]))) == {"log_probs", "lengths"}
+
+
+def test_greedy_decoder_positions_and_confidences() -> None:
+    codec = Codec(["a", "b", " "])
+    probs = np.full((8, 4), 0.01)
+    for t, label in enumerate([1, 1, 0, 2, 3, 0, 1, 1]):
+        probs[t, label] = 0.97
+    result = GreedyDecoder(codec).decode(probs)
+    assert result.text == "ab a"
+    assert [(c.x0, c.x1) for c in result.chars] == [(0, 8), (12, 16), (16, 20), (24, 32)]
+    assert [w.text for w in result.words()] == ["ab", "a"]
+    assert result.words()[0].x1 == 16
+
+
+@pytest.mark.slow
+def test_tiny_model_learns_saves_resumes_and_predicts(tmp_path: Path) -> None:
+    codec = Codec.from_texts(WORDS)
+    config = ModelConfig(classes=codec.classes, **TINY)  # type: ignore[arg-type]
+    settings = TrainSettings(epochs=40, batch_size=8, learning_rate=3e-3, patience=40,
+                             max_steps=200, threads=1)  # fmt: skip
+    state = train(samples(4), samples(), codec, tmp_path / "run", settings, config=config)
+    lines = (tmp_path / "run" / "train-log.jsonl").read_text().splitlines()
+    log = [json.loads(line) for line in lines]
+    assert log[-1]["train_loss"] < log[0]["train_loss"] / 10
+    assert state.best_cer <= 0.1
+
+    model_file = tmp_path / "run" / "model.safetensors"
+    assert read_metadata(model_file)["codec"] == codec.to_json()
+    loaded = load_model(model_file)
+    predicted = Predictor(loaded).predict([s.image for s in samples()])
+    assert sum(p.text == w for p, w in zip(predicted, WORDS, strict=True)) >= len(WORDS) - 1
+    assert all(0.0 < p.confidence <= 1.0 for p in predicted)
+    first = predicted[0]
+    assert all(0 <= c.x0 < c.x1 <= samples()[0].image.shape[1] + 4 for c in first.chars)
+
+    resumed = train(samples(), samples(), codec, tmp_path / "run",
+                    TrainSettings(epochs=state.epoch + 1, batch_size=8, patience=40, threads=1),
+                    config=config, resume=True)  # fmt: skip
+    assert resumed.epoch == state.epoch + 1 and resumed.step > state.step
+
+
+def test_line_folder_pairs_images_with_ground_truth(tmp_path: Path) -> None:
+    from PIL import Image
+
+    for name, text in [("l1", "Thuͤr"), ("l2", ""), ("l3", "ſo")]:
+        Image.fromarray(rendered_line(text or "x")).save(tmp_path / f"{name}.png")
+        (tmp_path / f"{name}.gt.txt").write_text(text + "\n", encoding="utf-8")
+    (tmp_path / "orphan.gt.txt").write_text("no image\n", encoding="utf-8")
+    files = find_line_files(tmp_path)
+    assert [(f.image_path.name, f.text) for f in files] == [("l1.png", "Thuͤr"), ("l3.png", "ſo")]
+    assert files[0].load().image.ndim == 2
