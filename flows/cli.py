@@ -7,17 +7,22 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from tqdm import tqdm
 
 from flows.bench_preprocess import run_benchmark
 from flows.conversion import convert_file, output_name
 from flows.evaluate import EvaluationError, PairingError, evaluate
 from flows.files import write_atomic
 from flows.preprocess import Failure, preprocess_files
+from flows.recognition_commands import build_codec, gather, read_lines, split_holdout
 from flows.roundtrip import check_file, collect_xml
 from flows.validation import validate_file
 from layout.images.binarize import BinarizeSettings, Method
 from layout.images.preprocess import PreprocessSettings
 from layout.xmlio import XMLFormat, XMLFormatError
+from recognition.model import sized_config
+from recognition.predictor import Precision, PredictorSettings
+from recognition.training import TrainSettings, train
 
 app = typer.Typer(
     name="archive-ocr",
@@ -172,6 +177,75 @@ def bench_preprocess(
     for name, seconds in report["speed_5000x7000_one_core"]["seconds"].items():
         typer.echo(f"{name:12s} 5000x7000 one core {seconds:.2f} s")
     typer.echo(f"figures written to {out}")
+
+
+train_app = typer.Typer(help="Train models on ground truth.")
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("recognition")
+def train_recognition(
+    *,
+    train_dirs: Annotated[list[Path], typer.Option("--train", help="Line folders to train on.")],
+    out_dir: Annotated[
+        Path, typer.Option("-o", "--out", help="Folder for model, log, checkpoint.")
+    ],
+    val_dirs: Annotated[
+        list[Path] | None, typer.Option("--val", help="Line folders to validate on.")
+    ] = None,
+    holdout: Annotated[
+        list[str] | None,
+        typer.Option(help="File-name prefix of a document to hold out for validation."),
+    ] = None,
+    epochs: int = 50,
+    batch_size: int = 16,
+    learning_rate: float = 1e-3,
+    patience: int = 5,
+    device: str = "cpu",
+    max_hours: Annotated[float | None, typer.Option(help="Stop after this long.")] = None,
+    resume: Annotated[bool, typer.Option(help="Continue from out/checkpoint.")] = False,
+    seed: int = 0,
+    size: Annotated[str, typer.Option(help="Model size: base or small.")] = "base",
+    threads: Annotated[int | None, typer.Option(help="CPU threads for torch.")] = None,
+) -> None:
+    """Train the CNN-LSTM recogniser; early stopping on validation CER (held-out documents)."""
+    train_files, held = split_holdout(gather(train_dirs), holdout or [])
+    val_files = held + gather(val_dirs or [])
+    if not train_files or not val_files:
+        typer.echo("error: need training lines and validation lines (--val or --holdout)", err=True)
+        raise typer.Exit(2)
+    codec = build_codec(train_files)
+    typer.echo(f"{len(train_files)} training lines, {len(val_files)} validation lines, "
+               f"{len(codec.symbols)} symbols")  # fmt: skip
+    settings = TrainSettings(
+        epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, patience=patience,
+        device=device, seed=seed, threads=threads,
+        max_seconds=max_hours * 3600 if max_hours is not None else None,
+    )  # fmt: skip
+    with tqdm(desc="training", unit="step") as bar:
+
+        def progress(event: dict[str, Any]) -> None:
+            bar.update(1)
+            bar.set_postfix(epoch=event["epoch"], loss=f"{event['loss']:.3f}")
+
+        state = train(train_files, val_files, codec, out_dir, settings, resume=resume,
+                      config=sized_config(codec.classes, size), progress=progress)  # fmt: skip
+    typer.echo(f"best validation CER {state.best_cer:.2%} at epoch {state.best_epoch}; "
+               f"model: {out_dir / 'model.safetensors'}")  # fmt: skip
+
+
+@app.command("read-lines")
+def read_lines_command(
+    folder: Annotated[Path, typer.Argument(help="Folder of line images.")],
+    out_dir: Annotated[Path, typer.Option("-o", "--out", help="Where to write <stem>.txt.")],
+    model: Annotated[Path, typer.Option(help="Recogniser model (.safetensors).")],
+    device: str = "cpu",
+    precision: Annotated[Precision, typer.Option(help="GPU precision.")] = "bfloat16",
+) -> None:
+    """Recognise every line image under FOLDER into OUT/<stem>.txt."""
+    settings = PredictorSettings(device=device, precision=precision)
+    count = sum(1 for _ in read_lines(folder, out_dir, model, settings))
+    typer.echo(f"{count} lines read into {out_dir}")
 
 
 def main() -> None:

@@ -45,6 +45,20 @@ class ModelConfig:
         return cls(**values)  # type: ignore[arg-type]
 
 
+SIZES: dict[str, dict[str, object]] = {
+    "base": {},
+    "small": {"channels": (16, 32, 64, 64, 96), "hidden": 160},
+}
+"""Named architectures: ``small`` trains about three times faster on a CPU."""
+
+
+def sized_config(classes: int, size: str = "base") -> ModelConfig:
+    """The configuration of a named size for a codec with ``classes`` classes."""
+    if size not in SIZES:
+        raise ValueError(f"unknown model size {size!r}; choose from {sorted(SIZES)}")
+    return ModelConfig(classes=classes, **SIZES[size])  # type: ignore[arg-type]
+
+
 def _block(c_in: int, c_out: int, pool: tuple[int, int] | None) -> list[nn.Module]:
     layers: list[nn.Module] = [
         nn.Conv2d(c_in, c_out, 3, padding=1, bias=False),
