@@ -1,0 +1,70 @@
+"""Recognition commands: training from line folders with held-out documents, read-lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.recognition_commands import gather, split_holdout
+from recognition.codec import Codec
+from recognition.model import LineRecognizer, ModelConfig
+from recognition.weights import save_model
+from tests.factories import rendered_line
+
+runner = CliRunner()
+
+
+def line_folder(root: Path, lines: dict[str, str]) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for stem, text in lines.items():
+        Image.fromarray(rendered_line(text)).save(root / f"{stem}.png")
+        (root / f"{stem}.gt.txt").write_text(text + "\n", encoding="utf-8")
+    return root
+
+
+def test_holdout_by_document_prefix(tmp_path: Path) -> None:
+    folder = line_folder(
+        tmp_path, {"docA__p1__l001": "ab", "docA__p1__l002": "ba", "docB__p3__l001": "abba"}
+    )
+    train, held = split_holdout(gather([folder]), ["docB__"])
+    assert [f.text for f in train] == ["ab", "ba"]
+    assert [f.text for f in held] == ["abba"]
+
+
+def test_train_command_writes_model_and_log(tmp_path: Path) -> None:
+    folder = line_folder(tmp_path / "lines", {f"d{n % 2}__l{n}": w for n, w in
+                                              enumerate(["ab", "ba", "abba", "baab"])})  # fmt: skip
+    out = tmp_path / "model"
+    args = ["train", "recognition", "--train", str(folder), "--holdout", "d1__", "-o", str(out),
+            "--size", "small", "--epochs", "2", "--batch-size", "2", "--threads", "1"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "2 training lines, 2 validation lines" in result.stdout
+    assert (out / "model.safetensors").exists()
+    assert len((out / "train-log.jsonl").read_text().splitlines()) == 2
+
+
+def test_train_command_needs_validation_lines(tmp_path: Path) -> None:
+    folder = line_folder(tmp_path / "lines", {"a": "ab"})
+    result = runner.invoke(app, ["train", "recognition", "--train", str(folder), "-o",
+                                 str(tmp_path / "m")])  # fmt: skip
+    assert result.exit_code == 2
+    assert "validation" in result.stderr
+
+
+def test_read_lines_writes_one_text_per_image(tmp_path: Path) -> None:
+    folder = line_folder(tmp_path / "lines", {"x1": "ab"})
+    line_folder(folder / "sub", {"x2": "ba"})
+    codec = Codec(["a", "b"])
+    model = LineRecognizer(ModelConfig(classes=codec.classes, channels=(8, 8, 8, 8, 8), hidden=8))
+    save_model(model.eval(), codec, tmp_path / "m.safetensors", "untrained")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["read-lines", str(folder), "-o", str(out), "--model",
+                                 str(tmp_path / "m.safetensors")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt")) == [
+        "sub/x2.txt", "x1.txt",
+    ]  # fmt: skip
