@@ -10,6 +10,7 @@ import typer
 from tqdm import tqdm
 
 from flows.bench_preprocess import run_benchmark
+from flows.bench_recognition import run_benchmark as run_recognition_benchmark
 from flows.conversion import convert_file, output_name
 from flows.evaluate import EvaluationError, PairingError, evaluate
 from flows.files import write_atomic
@@ -176,6 +177,26 @@ def bench_preprocess(
         )
     for name, seconds in report["speed_5000x7000_one_core"]["seconds"].items():
         typer.echo(f"{name:12s} 5000x7000 one core {seconds:.2f} s")
+    typer.echo(f"figures written to {out}")
+
+
+@bench_app.command("recognition")
+def bench_recognition(
+    model: Annotated[Path, typer.Option(help="Recogniser model (.safetensors).")],
+    lines: Annotated[list[Path], typer.Option(help="Line folders with .gt.txt to score.")],
+    out: Annotated[Path, typer.Option(help="Where to write the figures.")] = Path(
+        "out/bench-recognition.json"
+    ),
+) -> None:
+    """CER/WER (raw and normalised) per folder, and lines per second on CPU and GPU."""
+    report = run_recognition_benchmark(model, lines)
+    _write_json(out, report)
+    overall = report["accuracy"]["overall"]
+    typer.echo(f"CER {overall['cer']:.2%} (normalised {overall['cer_normalized']:.2%}) over "
+               f"{overall['lines']} lines")  # fmt: skip
+    for key, value in report["lines_per_second"].items():
+        if isinstance(value, float):
+            typer.echo(f"{key}: {value:.1f} lines/s")
     typer.echo(f"figures written to {out}")
 
 

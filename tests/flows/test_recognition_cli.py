@@ -68,3 +68,23 @@ def test_read_lines_writes_one_text_per_image(tmp_path: Path) -> None:
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt")) == [
         "sub/x2.txt", "x1.txt",
     ]  # fmt: skip
+
+
+def test_bench_recognition_writes_accuracy_and_speed(tmp_path: Path) -> None:
+    import json
+
+    folder = line_folder(tmp_path / "lines", {"x1": "ab", "x2": "ba"})
+    codec = Codec(["a", "b"])
+    model = LineRecognizer(ModelConfig(classes=codec.classes, channels=(8, 8, 8, 8, 8), hidden=8))
+    save_model(model.eval(), codec, tmp_path / "m.safetensors", "untrained")
+    out = tmp_path / "bench.json"
+    args = ["bench", "recognition", "--model", str(tmp_path / "m.safetensors"),
+            "--lines", str(folder), "--out", str(out)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    overall = report["accuracy"]["overall"]
+    assert overall["lines"] == 2 and overall["chars"] == 4
+    assert 0.0 <= overall["cer"] and 0.0 <= overall["cer_normalized"]
+    assert report["lines_per_second"]["cpu_1_thread"] > 0
+    assert len(report["model"]["sha256"]) == 64

@@ -1,0 +1,93 @@
+"""``archive-ocr bench recognition``: accuracy and lines per second of a recogniser.
+
+Accuracy: the model reads every line of the given folders (``<id>.png`` with
+``<id>.gt.txt``); CER and WER are reported raw and normalised (see
+:mod:`recognition.normalization`), per folder and overall. Speed: lines per
+second on the CPU with one thread and with all threads, and on the GPU in
+bfloat16 when one is present, each over the same lines after a warm-up.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from recognition.data import LineFile, find_line_files
+from recognition.metrics import EditCount, char_errors, word_errors
+from recognition.normalization import normalize
+from recognition.predictor import Predictor, PredictorSettings
+from recognition.weights import load_model
+
+
+def _score(predicted: list[str], files: list[LineFile]) -> dict[str, Any]:
+    chars = {"raw": EditCount(0, 0), "historical": EditCount(0, 0)}
+    words = {"raw": EditCount(0, 0), "historical": EditCount(0, 0)}
+    for text, item in zip(predicted, files, strict=True):
+        for policy in ("raw", "historical"):
+            pred, ref = normalize(text, policy), normalize(item.text, policy)
+            chars[policy] += char_errors(pred, ref)
+            words[policy] += word_errors(pred, ref)
+    return {
+        "lines": len(files),
+        "chars": chars["raw"].length,
+        "cer": chars["raw"].rate,
+        "cer_normalized": chars["historical"].rate,
+        "wer": words["raw"].rate,
+        "wer_normalized": words["historical"].rate,
+    }
+
+
+def _speed(model: Path, images: list[Any], settings: PredictorSettings) -> float:
+    predictor = Predictor(load_model(model, settings.device), settings)
+    predictor.predict(images[: min(32, len(images))])  # warm-up
+    if settings.device.startswith("cuda"):
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    predictor.predict(images)
+    if settings.device.startswith("cuda"):
+        torch.cuda.synchronize()
+    return len(images) / (time.perf_counter() - start)
+
+
+def run_benchmark(model: Path, folders: list[Path], speed_lines: int = 256) -> dict[str, Any]:
+    """Accuracy per folder and overall, and lines per second; JSON-ready."""
+    loaded = load_model(model)
+    predictor = Predictor(loaded)
+    per_folder: dict[str, Any] = {}
+    everything: list[LineFile] = []
+    texts: list[str] = []
+    for folder in folders:
+        files = find_line_files(folder)
+        predicted = [r.text for r in predictor.predict([f.load().image for f in files])]
+        per_folder[str(folder)] = _score(predicted, files)
+        everything += files
+        texts += predicted
+    images = [f.load().image for f in everything[:speed_lines]]
+    threads = torch.get_num_threads()
+    speed: dict[str, Any] = {
+        "lines": len(images),
+        "cpu_1_thread": _speed(model, images, PredictorSettings(threads=1)),
+    }
+    speed[f"cpu_{threads}_threads"] = _speed(model, images, PredictorSettings(threads=threads))
+    torch.set_num_threads(threads)
+    if torch.cuda.is_available():
+        gpu = PredictorSettings(device="cuda", precision="bfloat16", max_batch=512,
+                                max_pixels=512 * 4096)  # fmt: skip
+        speed["gpu_bfloat16"] = _speed(model, images, gpu)
+        speed["gpu_name"] = torch.cuda.get_device_name()
+    return {
+        "benchmark": "recognition",
+        "model": {"name": loaded.name, "sha256": loaded.sha256, "file": str(model)},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+        },
+        "accuracy": {"overall": _score(texts, everything), "per_folder": per_folder},
+        "lines_per_second": speed,
+    }
