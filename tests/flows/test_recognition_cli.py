@@ -85,6 +85,6 @@ def test_bench_recognition_writes_accuracy_and_speed(tmp_path: Path) -> None:
     report = json.loads(out.read_text())
     overall = report["accuracy"]["overall"]
     assert overall["lines"] == 2 and overall["chars"] == 4
-    assert 0.0 <= overall["cer"] and 0.0 <= overall["cer_normalized"]
+    assert overall["cer"] >= 0.0 and overall["cer_normalized"] >= 0.0
     assert report["lines_per_second"]["cpu_1_thread"] > 0
     assert len(report["model"]["sha256"]) == 64
