@@ -17,6 +17,7 @@ from flows.files import write_atomic
 from flows.preprocess import Failure, preprocess_files
 from flows.recognition_commands import build_codec, gather, read_lines, split_holdout
 from flows.roundtrip import check_file, collect_xml
+from flows.segment_command import segment_files
 from flows.validation import validate_file
 from layout.images.binarize import BinarizeSettings, Method
 from layout.images.preprocess import PreprocessSettings
@@ -147,6 +148,27 @@ def preprocess(
             typer.echo(f"{outcome.path}: failed ({outcome.reason}): {outcome.message}", err=True)
         else:
             typer.echo(f"{out_dir / outcome}.png")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command("segment")
+def segment_command(
+    images: Annotated[list[Path], typer.Argument(help="Page images.")],
+    out_dir: Annotated[Path, typer.Option("-o", "--out", help="Folder for <stem>.page.xml.")],
+    method: Annotated[Method, typer.Option(help="Binarization method.")] = "sauvola",
+) -> None:
+    """Find regions, text lines and baselines; writes PAGE-XML in the scan's coordinates.
+
+    Uses the classical segmenter (projection profiles and connected components).
+    """
+    settings = PreprocessSettings(binarize=BinarizeSettings(method=method))
+    failed = 0
+    for outcome in segment_files(images, out_dir, settings):
+        if isinstance(outcome, Failure):
+            failed += 1
+            typer.echo(f"{outcome.path}: failed ({outcome.reason}): {outcome.message}", err=True)
+        else:
+            typer.echo(str(outcome))
     raise typer.Exit(1 if failed else 0)
 
 

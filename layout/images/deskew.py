@@ -90,6 +90,18 @@ def detect_skew(
     return round(best, 3)
 
 
+def rotation_matrix(shape: tuple[int, ...], angle: float) -> tuple[np.ndarray, tuple[int, int]]:
+    """The 2x3 affine matrix of :func:`rotate` and the (width, height) of its canvas."""
+    height, width = shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_w = math.ceil(height * sin + width * cos)
+    new_h = math.ceil(height * cos + width * sin)
+    matrix[0, 2] += new_w / 2 - width / 2
+    matrix[1, 2] += new_h / 2 - height / 2
+    return matrix, (new_w, new_h)
+
+
 def rotate(image: np.ndarray, angle: float, fill: int = 255, nearest: bool = False) -> np.ndarray:
     """Rotate counter-clockwise by ``angle`` degrees on a canvas that keeps every pixel.
 
@@ -97,17 +109,11 @@ def rotate(image: np.ndarray, angle: float, fill: int = 255, nearest: bool = Fal
     """
     if angle == 0.0:
         return image
-    height, width = image.shape[:2]
-    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
-    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
-    new_w = math.ceil(height * sin + width * cos)
-    new_h = math.ceil(height * cos + width * sin)
-    matrix[0, 2] += new_w / 2 - width / 2
-    matrix[1, 2] += new_h / 2 - height / 2
+    matrix, size = rotation_matrix(image.shape, angle)
     return cv2.warpAffine(
         image,
         matrix,
-        (new_w, new_h),
+        size,
         flags=cv2.INTER_NEAREST if nearest else cv2.INTER_LINEAR,
         borderValue=(fill,),
     )

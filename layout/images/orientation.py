@@ -122,3 +122,16 @@ def detect_orientation(
 def apply_orientation(image: np.ndarray, correction: Quarter) -> np.ndarray:
     """Rotate by the correction (counter-clockwise quarter turns)."""
     return np.ascontiguousarray(np.rot90(image, correction // 90))
+
+
+def orientation_matrix(shape: tuple[int, ...], correction: Quarter) -> np.ndarray:
+    """The 2x3 affine matrix of :func:`apply_orientation` on an image of ``shape``."""
+    height, width = shape[:2]
+    turns = correction // 90
+    if turns == 1:  # counter-clockwise: (x, y) -> (y, width - x)
+        return np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, float(width)]])
+    if turns == 2:
+        return np.array([[-1.0, 0.0, float(width)], [0.0, -1.0, float(height)]])
+    if turns == 3:
+        return np.array([[0.0, -1.0, float(height)], [1.0, 0.0, 0.0]])
+    return np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from layout.images.binarize import PAPER, BinarizeSettings, binarize
-from layout.images.deskew import detect_skew, rotate
+from layout.images.deskew import detect_skew, rotate, rotation_matrix
 from layout.images.loading import PageImage
 from layout.images.orientation import (
     OrientationResult,
     UprightScorer,
     apply_orientation,
     detect_orientation,
+    orientation_matrix,
 )
 from layout.images.page_area import PageArea, find_page_area
 
@@ -48,9 +49,13 @@ class Preprocessed:
     skew_angle: float
     orientation: OrientationResult
     page_area: PageArea
+    page_mask: np.ndarray | None
+    """The page area in the coordinates of ``grey`` (None when the scan is all page)."""
     dpi: float
     dpi_estimated: bool
     timings: dict[str, float]
+    transform: np.ndarray
+    """3x3 affine matrix from scan coordinates to those of ``grey`` and ``binary``."""
 
 
 def preprocess(page: PageImage, settings: PreprocessSettings | None = None) -> Preprocessed:
@@ -79,31 +84,28 @@ def preprocess(page: PageImage, settings: PreprocessSettings | None = None) -> P
     paper = int(np.median(page.pixels[binary == PAPER])) if (binary == PAPER).any() else 255
     grey = rotate(page.pixels, angle, fill=paper)
     binary = rotate(binary, angle, fill=PAPER, nearest=True)
+    rotated_shape = grey.shape
     timings["rotate_s"] = time.perf_counter() - start
     start = time.perf_counter()
-    orientation = _orientation(
-        binary, grey, area, page.pixels.shape, angle, scorer=settings.upright_scorer
+    page_mask = (
+        rotate(area.mask(page.pixels.shape).astype(np.uint8), angle, fill=0, nearest=True) > 0
+        if area.background
+        else None
     )
+    judged = binary if page_mask is None else np.where(page_mask, binary, PAPER).astype(np.uint8)
+    orientation = detect_orientation(judged, grey, settings.upright_scorer)
     if orientation.correction:
         grey = apply_orientation(grey, orientation.correction)
         binary = apply_orientation(binary, orientation.correction)
+        if page_mask is not None:
+            page_mask = apply_orientation(page_mask, orientation.correction)
     timings["orientation_s"] = time.perf_counter() - start
-    return Preprocessed(
-        grey, binary, angle, orientation, area, page.dpi, page.dpi_estimated, timings
-    )
+    rotation, _ = rotation_matrix(page.pixels.shape, angle)
+    turn = orientation_matrix(rotated_shape, orientation.correction)
+    transform = _affine3(turn) @ _affine3(rotation)
+    return Preprocessed(grey, binary, angle, orientation, area, page_mask, page.dpi,
+                        page.dpi_estimated, timings, transform)  # fmt: skip
 
 
-def _orientation(
-    binary: np.ndarray,
-    grey: np.ndarray,
-    area: PageArea,
-    scan_shape: tuple[int, ...],
-    angle: float,
-    *,
-    scorer: UprightScorer | None,
-) -> OrientationResult:
-    """Orientation judged on the ink inside the page area only (rotated with the page)."""
-    if area.background:
-        inside = rotate(area.mask(scan_shape).astype(np.uint8), angle, fill=0, nearest=True)
-        binary = np.where(inside > 0, binary, PAPER).astype(np.uint8)
-    return detect_orientation(binary, grey, scorer)
+def _affine3(matrix: np.ndarray) -> np.ndarray:
+    return np.vstack([matrix, [0.0, 0.0, 1.0]])
