@@ -1,8 +1,9 @@
 """Cut text lines out of a page, straightened along their baselines, and map back.
 
 A line image is sampled along the baseline, one column per pixel of arc
-length: column ``u`` holds the page pixels on the baseline's normal at ``u``,
-from ``above`` pixels above the baseline to ``below`` pixels below it. Curved
+length, with half a line height of room before and after: column ``u`` holds
+the page pixels on the baseline's normal at ``u``, from ``above`` pixels above
+the baseline to ``below`` pixels below it. Curved
 and sloping lines come out straight; pixels outside the line's polygon are
 filled with the paper's grey so that neighbouring lines do not intrude.
 
@@ -24,6 +25,9 @@ from layout.geometry import Points, bounding_box
 
 # Share of the line's height above the baseline assumed when only a polygon is known.
 ASCENT_SHARE = 0.75
+# Paper added before and after the line, as a share of its height: CTC models read
+# the first and last letters better with some room around them.
+PAD_SHARE = 0.5
 MIN_HEIGHT = 4
 
 
@@ -118,7 +122,23 @@ def line_geometry(line: TextLine, step: int = 1) -> LineGeometry:
         baseline = baseline[::-1]  # always sample left to right on the page
     points, normals = _resample(baseline)
     above, below = _band(points, normals, line.outline())
+    points, normals = _extend(points, normals, round(PAD_SHARE * (above + below)))
     return LineGeometry(points[::step], normals[::step], above, below)
+
+
+def _extend(points: np.ndarray, normals: np.ndarray, pad: int) -> tuple[np.ndarray, np.ndarray]:
+    """Continue the sampled baseline straight on for ``pad`` pixels at both ends."""
+    if pad <= 0:
+        return points, normals
+    steps = np.arange(pad, 0, -1, dtype=np.float64)[:, None]
+    start_dir = np.array([normals[0, 1], -normals[0, 0]])  # tangent from the normal
+    end_dir = np.array([normals[-1, 1], -normals[-1, 0]])
+    head = points[0] - steps * start_dir
+    tail = points[-1] + steps[::-1] * end_dir
+    return (
+        np.concatenate([head, points, tail]),
+        np.concatenate([np.repeat(normals[:1], pad, 0), normals, np.repeat(normals[-1:], pad, 0)]),
+    )
 
 
 def extract_line(

@@ -119,7 +119,7 @@ def _envelope(members: np.ndarray, letter: float) -> Points:
             tops.append(hit[:, 1].min() - margin)
             bottoms.append(hit[:, 3].max() + margin)
     upper = [(x, t) for (a, b), t in zip(xs, tops, strict=True) for x in (a, b)]
-    lower = [(x, t) for (a, b), t in zip(xs, bottoms, strict=True) for x in (b, a)][::-1]
+    lower = [(x, t) for (a, b), t in zip(xs, bottoms, strict=True) for x in (a, b)][::-1]
     return tuple((float(x), float(y)) for x, y in upper + lower)
 
 

@@ -195,13 +195,13 @@ def train(
             if _out_of_budget(settings, state, started):
                 break
         errors = evaluate(model, val_set, codec, settings.batch_size, settings.device)
-        improved = errors.rate < state.best_cer
-        if improved:
-            state.best_cer, state.best_epoch, state.stale_epochs = errors.rate, state.epoch, 0
+        # Ties keep the later model (it has trained longer), but only a strict
+        # improvement resets the patience.
+        state.stale_epochs = 0 if errors.rate < state.best_cer else state.stale_epochs + 1
+        if errors.rate <= state.best_cer:
+            state.best_cer, state.best_epoch = errors.rate, state.epoch
             save_model(model, codec, out_dir / "model.safetensors", out_dir.name,
                        extra={"validation_cer": errors.rate, "epoch": state.epoch})  # fmt: skip
-        else:
-            state.stale_epochs += 1
         record = {"epoch": state.epoch, "step": state.step, "train_loss": float(np.mean(losses)),
                   "val_cer": errors.rate, "best_cer": state.best_cer,
                   "seconds": round(time.monotonic() - started, 1)}  # fmt: skip

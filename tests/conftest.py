@@ -45,3 +45,52 @@ def bucket(seaweed: SeaweedServer, request: pytest.FixtureRequest) -> str:
     name = "t-" + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:16]
     seaweed.client().create_bucket(Bucket=name)
     return name
+
+
+TINY_ALPHABET = "ab "
+
+
+def tiny_texts(count: int, seed: int) -> list[str]:
+    """Random lines of two or three words over a and b (no line repeated)."""
+    import random
+
+    rng = random.Random(seed)
+    return [" ".join("".join(rng.choice("ab") for _ in range(rng.randint(2, 4)))
+                     for _ in range(rng.randint(2, 3))) for _ in range(count)]  # fmt: skip
+
+
+def tiny_training_lines() -> list[object]:
+    """Lines cut by our own segmenter and line extractor from pages of rendered text."""
+    from layout.images.binarize import binarize
+    from layout.line_images import extract_line
+    from layout.segment_classic import segment
+    from recognition.data import LineSample
+    from tests.factories import page_of_lines
+
+    samples: list[object] = []
+    for n in range(8):
+        texts = tiny_texts(8, seed=n)
+        page = page_of_lines(texts, size=26 + n % 4 * 2)
+        lines = list(segment(binarize(page, 300)).lines())
+        assert len(lines) == len(texts)
+        samples += [LineSample(extract_line(page, line)[0], text)
+                    for line, text in zip(lines, texts, strict=True)]  # fmt: skip
+    return samples
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny recogniser for a, b and space, trained here in seconds on pipeline-cut lines."""
+    from recognition.codec import Codec
+    from recognition.model import ModelConfig
+    from recognition.training import TrainSettings, train
+
+    samples = tiny_training_lines()
+    codec = Codec(list(TINY_ALPHABET))
+    config = ModelConfig(classes=codec.classes, channels=(8, 16, 32, 32, 32), hidden=48,
+                         layers=1, dropout=0.0)  # fmt: skip
+    out = tmp_path_factory.mktemp("tiny-model")
+    settings = TrainSettings(epochs=100, batch_size=8, learning_rate=3e-3, patience=100,
+                             max_steps=400, threads=1)  # fmt: skip
+    train(samples, samples, codec, out, settings, config=config)  # type: ignore[arg-type]
+    return out / "model.safetensors"

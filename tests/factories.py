@@ -115,12 +115,22 @@ def rendered_text_page(width: int = 1400, height: int = 1800, seed: int = 1) -> 
     return np.asarray(image)
 
 
-def rendered_line(text: str, size: int = 28) -> np.ndarray:
-    """One line of text in Pillow's built-in font, dark on light, with a small margin."""
+def rendered_line(text: str, size: int = 28, margin: int = 8) -> np.ndarray:
+    """One line of text in Pillow's built-in font, dark on light, with a margin all round."""
     from PIL import Image, ImageDraw, ImageFont
 
     font = ImageFont.load_default(size=size)
     left, _, right, _ = font.getbbox(text)
-    image = Image.new("L", (right - left + 16, size + 16), 235)
-    ImageDraw.Draw(image).text((8 - left, 8), text, font=font, fill=15)
+    image = Image.new("L", (right - left + 2 * margin, size + 2 * margin), 235)
+    ImageDraw.Draw(image).text((margin - left, margin), text, font=font, fill=15)
     return np.asarray(image)
+
+
+def page_of_lines(texts: list[str], size: int = 28, width: int = 500) -> np.ndarray:
+    """A page with one rendered line per text, evenly spaced, left-aligned."""
+    page = np.full((120 + 3 * size * len(texts), width), 235, np.uint8)
+    for n, text in enumerate(texts):
+        strip = rendered_line(text, size=size)
+        top = 60 + n * 3 * size
+        page[top : top + strip.shape[0], 60 : 60 + strip.shape[1]] = strip
+    return page

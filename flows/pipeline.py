@@ -1,0 +1,111 @@
+"""The per-page pipeline: scan in, page document with text and provenance out.
+
+load → preprocess → segment → cut line images → recognise → attach words →
+back to the scan's coordinates. Each stage is a plain function of ``layout``
+or ``recognition``; this module only strings them together and records what
+was done. The flows call :class:`PagePipeline` once per page (set up once,
+process many, as OCR-D processors do).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from flows.provenance import step
+from layout.attach import attach_text
+from layout.document import Page
+from layout.images.loading import PageImage
+from layout.images.preprocess import Preprocessed, PreprocessSettings, preprocess
+from layout.line_images import extract_line
+from layout.provenance import ModelRef, ProcessingStep
+from layout.segment_classic import segment
+from layout.transform import transform_page
+from recognition.predictor import Predictor, PredictorSettings
+from recognition.weights import load_model
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineSettings:
+    """Settings of every stage."""
+
+    preprocess: PreprocessSettings = field(default_factory=PreprocessSettings)
+    predictor: PredictorSettings = field(default_factory=PredictorSettings)
+    glyphs: bool = False
+
+
+def analyse_layout(page: PageImage, settings: PreprocessSettings) -> tuple[Page, Preprocessed]:
+    """Preprocess and segment; the page's geometry is in the straightened image's frame."""
+    done = preprocess(page, settings)
+    return segment(done.binary, page_mask=done.page_mask), done
+
+
+def to_scan(found: Page, done: Preprocessed, page: PageImage, name: str, sha: str) -> Page:
+    """The page mapped back to the scan's coordinates, named and checksummed."""
+    width, height = page.size
+    result = transform_page(found, np.linalg.inv(done.transform), width, height)
+    result.image_filename = name
+    result.dpi = None if page.dpi_estimated else (page.dpi, page.dpi)
+    result.metadata.source_sha256 = sha
+    return result
+
+
+def layout_steps(
+    page: PageImage, done: Preprocessed, settings: PreprocessSettings
+) -> list[ProcessingStep]:
+    """Provenance of preprocessing and segmentation."""
+    return [
+        step(
+            "preprocessing: binarization, page area, deskew, orientation",
+            {
+                "binarize": asdict(settings.binarize),
+                "max_skew": settings.max_skew,
+                "measured_skew_angle": done.skew_angle,
+                "measured_orientation": done.orientation.correction,
+                "page_index": page.page_index,
+            },
+            category="preOperation",
+        ),
+        step(
+            "line segmentation (classical: profiles and components)",
+            {"method": "classic"},
+            category="contentGeneration",
+        ),
+    ]
+
+
+class PagePipeline:
+    """Set up once with a recogniser; :meth:`process` one page at a time."""
+
+    def __init__(self, model: Path, settings: PipelineSettings | None = None) -> None:
+        self.settings = settings or PipelineSettings()
+        loaded = load_model(model, self.settings.predictor.device)
+        self.predictor = Predictor(loaded, self.settings.predictor)
+        self.model = ModelRef(loaded.name, loaded.sha256)
+
+    def recognise(self, found: Page, grey: np.ndarray) -> None:
+        """Read every line of the page (in the straightened frame) and attach the text."""
+        lines = list(found.lines())
+        cuts = [extract_line(grey, line) for line in lines]
+        results = self.predictor.predict([image for image, _ in cuts])
+        for line, (_, geometry), result in zip(lines, cuts, results, strict=True):
+            attach_text(line, result.text, result.confidence, result.chars, geometry,
+                        glyphs=self.settings.glyphs)  # fmt: skip
+
+    def process(self, page: PageImage, name: str, source_sha256: str) -> Page:
+        """One scan page to a page document with text, in scan coordinates."""
+        found, done = analyse_layout(page, self.settings.preprocess)
+        self.recognise(found, done.grey)
+        result = to_scan(found, done, page, name, source_sha256)
+        result.metadata.steps += [
+            *layout_steps(page, done, self.settings.preprocess),
+            step(
+                "text recognition (CNN-LSTM, greedy CTC decoding)",
+                {"precision": self.settings.predictor.precision, "glyphs": self.settings.glyphs},
+                model=self.model,
+                category="contentGeneration",
+            ),
+        ]
+        return result
