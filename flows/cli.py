@@ -17,6 +17,8 @@ from flows.files import write_atomic
 from flows.preprocess import Failure, preprocess_files
 from flows.recognition_commands import build_codec, gather, read_lines, split_holdout
 from flows.roundtrip import check_file, collect_xml
+from flows.run.manifest import REPORT_KEY
+from flows.run.settings import load_settings
 from flows.segment_command import segment_files
 from flows.validation import validate_file
 from layout.images.binarize import BinarizeSettings, Method
@@ -149,6 +151,44 @@ def preprocess(
         else:
             typer.echo(f"{out_dir / outcome}.png")
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command("run")
+def run_command(
+    src: Annotated[str, typer.Argument(help="Input folder or s3://bucket/prefix.")],
+    dst: Annotated[str, typer.Argument(help="Output folder or s3://bucket/prefix.")],
+    *,
+    config: Annotated[Path | None, typer.Option(help="YAML or JSON settings file.")] = None,
+    model: Annotated[Path | None, typer.Option(help="Recogniser model (.safetensors).")] = None,
+    device: Annotated[str | None, typer.Option(help="cpu or cuda.")] = None,
+    max_failure_ratio: Annotated[float | None, typer.Option(help="Stop past this.")] = None,
+    page_timeout_s: Annotated[float | None, typer.Option(help="Per-page limit.")] = None,
+) -> None:
+    """OCR every image under SRC into DST/<path>.page.xml and .alto.xml, with a manifest.
+
+    Exit status: 0 every page done (or already done), 3 some pages failed within
+    the failure policy, 1 the run stopped on its failure policy, 2 bad settings.
+    """
+    overrides = {"model": model, "device": device, "max_failure_ratio": max_failure_ratio,
+                 "page_timeout_s": page_timeout_s}  # fmt: skip
+    try:
+        settings = load_settings(config, overrides)
+    except (ValueError, OSError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from err
+    # Prefect is imported here, not at start-up: the other commands do not need it.
+    from flows.run.flow import FailurePolicyError, exit_code, ocr_run  # noqa: PLC0415
+
+    try:
+        summary = ocr_run(src, dst, settings)
+    except FailurePolicyError as err:
+        typer.echo(f"run stopped: {err}", err=True)
+        raise typer.Exit(1) from err
+    typer.echo(
+        f"{summary['pages']} pages: {summary['done']} done, {summary['skipped']} already done, "
+        f"{summary['failed']} failed; report: {dst.rstrip('/')}/{REPORT_KEY}"
+    )
+    raise typer.Exit(exit_code(summary))
 
 
 @app.command("segment")

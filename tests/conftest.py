@@ -94,3 +94,15 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
                              max_steps=400, threads=1)  # fmt: skip
     train(samples, samples, codec, out, settings, config=config)  # type: ignore[arg-type]
     return out / "model.safetensors"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect server and database for every flow test of the session."""
+    import os
+
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

@@ -1,0 +1,1 @@
+"""``archive-ocr run``: a batch over object storage, accounted for page by page."""

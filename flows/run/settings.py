@@ -1,0 +1,77 @@
+"""Run settings: one validated model, read from a config file and command-line overrides.
+
+Only settings that change the outputs enter the settings hash that decides
+whether a page done earlier can be skipped; timeouts, retries and the failure
+policy do not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from layout.images.binarize import BinarizeSettings
+from layout.images.preprocess import PreprocessSettings
+from recognition.predictor import PredictorSettings
+
+IMAGE_SUFFIXES = (".tif", ".tiff", ".jpg", ".jpeg", ".png", ".jp2", ".j2k", ".webp")
+
+
+class RunSettings(BaseModel):
+    """Everything a run needs to know, with defaults; unknown keys are an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: Path = Field(description="Recogniser model (.safetensors).")
+    binarization: Literal["sauvola", "wolf", "otsu"] = "sauvola"
+    max_skew: float = Field(15.0, ge=0, le=45, description="Largest skew searched, degrees.")
+    glyphs: bool = Field(False, description="Write glyph-level PAGE output.")
+    device: str = "cpu"
+    precision: Literal["float32", "bfloat16", "float16"] = "bfloat16"
+    max_pixels: int = Field(200_000_000, gt=0, description="Refuse larger pages.")
+    page_timeout_s: float = Field(600.0, gt=0, description="Fail a page that takes longer.")
+    io_retries: int = Field(3, ge=0, description="Retries of a page after a storage error.")
+    max_failure_ratio: float = Field(
+        0.2, ge=0, le=1, description="Stop and fail the run when more pages than this fail."
+    )
+    min_pages_for_ratio: int = Field(
+        20, ge=1, description="Pages to see before the failure ratio may stop a run."
+    )
+
+    def output_settings(self) -> dict[str, object]:
+        """The settings that shape the outputs (the model enters by its checksum)."""
+        return {"binarization": self.binarization, "max_skew": self.max_skew,
+                "glyphs": self.glyphs, "precision": self.precision}  # fmt: skip
+
+    def settings_hash(self) -> str:
+        """sha256 of the output settings as canonical JSON."""
+        canonical = json.dumps(self.output_settings(), sort_keys=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def preprocess(self) -> PreprocessSettings:
+        """The preprocessing stage's settings."""
+        return PreprocessSettings(
+            binarize=BinarizeSettings(method=self.binarization), max_skew=self.max_skew
+        )
+
+    def predictor(self) -> PredictorSettings:
+        """The recogniser's inference settings."""
+        return PredictorSettings(device=self.device, precision=self.precision)
+
+
+def load_settings(path: Path | None, overrides: Mapping[str, object]) -> RunSettings:
+    """Settings from a YAML or JSON file (optional) with command-line overrides on top."""
+    values: dict[str, object] = {}
+    if path is not None:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(loaded, dict):
+            raise ValueError(f"{path}: the config must be a mapping of settings")
+        values.update(loaded)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return RunSettings.model_validate(values)
