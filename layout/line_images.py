@@ -39,6 +39,7 @@ class LineGeometry:
     normals: np.ndarray  # (L, 2)
     above: float
     below: float
+    pad: int = 0  # columns of room before the baseline's start (and after its end)
 
     @property
     def width(self) -> int:
@@ -122,8 +123,9 @@ def line_geometry(line: TextLine, step: int = 1) -> LineGeometry:
         baseline = baseline[::-1]  # always sample left to right on the page
     points, normals = _resample(baseline)
     above, below = _band(points, normals, line.outline())
-    points, normals = _extend(points, normals, round(PAD_SHARE * (above + below)))
-    return LineGeometry(points[::step], normals[::step], above, below)
+    pad = round(PAD_SHARE * (above + below))
+    points, normals = _extend(points, normals, pad)
+    return LineGeometry(points[::step], normals[::step], above, below, pad // step)
 
 
 def _extend(points: np.ndarray, normals: np.ndarray, pad: int) -> tuple[np.ndarray, np.ndarray]:

@@ -24,8 +24,9 @@ def test_words_and_glyphs_follow_the_baseline() -> None:
     line = TextLine("l", polygon=((100.0, 60.0), (300.0, 60.0), (300.0, 110.0), (100.0, 110.0)),
                     baseline=((100.0, 100.0), (300.0, 100.0)))  # fmt: skip
     geometry = line_geometry(line)
-    chars = [Char("a", 0.9, 0, 10), Char("b", 0.7, 10, 20), Char(" ", 1.0, 20, 30),
-             Char("c", 0.8, 30, 40)]  # fmt: skip
+    p = geometry.pad  # the line image starts this many columns before the baseline
+    chars = [Char("a", 0.9, p, p + 10), Char("b", 0.7, p + 10, p + 20),
+             Char(" ", 1.0, p + 20, p + 30), Char("c", 0.8, p + 30, p + 40)]  # fmt: skip
     attach_text(line, "ab c", 0.8, chars, geometry, glyphs=True)
     assert line.text == "ab c" and line.confidence == 0.8
     assert [w.text for w in line.words] == ["ab", "c"]

@@ -42,7 +42,7 @@ def strip_on_page(angle: float) -> tuple[np.ndarray, TextLine, np.ndarray]:
 def test_sloping_line_comes_out_straight(angle: float) -> None:
     page, line, strip = strip_on_page(angle)
     image, geometry = extract_line(page, line)
-    assert abs(image.shape[1] - strip.shape[1]) <= 2
+    assert abs(image.shape[1] - 2 * geometry.pad - strip.shape[1]) <= 2
     ink_rows = np.flatnonzero((image < 128).sum(axis=1) > 0)
     truth_rows = np.flatnonzero((strip < 128).sum(axis=1) > 0)
     assert abs(len(ink_rows) - len(truth_rows)) <= 3  # not smeared over more rows
@@ -52,18 +52,18 @@ def test_sloping_line_comes_out_straight(angle: float) -> None:
 def test_columns_map_back_to_the_page() -> None:
     page, line, _ = strip_on_page(6.0)
     _, geometry = extract_line(page, line)
-    quad = geometry.span_polygon(0, geometry.width - 1)
+    quad = geometry.span_polygon(geometry.pad, geometry.width - 1 - geometry.pad)
     box, truth = bounding_box(quad), bounding_box(line.polygon)
     assert box.x0 == pytest.approx(truth.x0, abs=4) and box.x1 == pytest.approx(truth.x1, abs=4)
-    start = geometry.page_point(0, 0)
+    start = geometry.page_point(geometry.pad, 0)
     assert start == pytest.approx(line.baseline[0], abs=1.0)  # type: ignore[index]
 
 
 def test_line_without_baseline_uses_its_box() -> None:
     line = TextLine("l", polygon=((10.0, 10.0), (110.0, 10.0), (110.0, 50.0), (10.0, 50.0)))
     geometry = line_geometry(line)
-    assert geometry.points[0] == pytest.approx((10.0, 40.0))
-    assert geometry.width == 101
+    assert geometry.points[geometry.pad] == pytest.approx((10.0, 40.0))
+    assert geometry.width == 101 + 2 * geometry.pad
 
 
 def test_real_ground_truth_lines(shared_pages: Path) -> None:
