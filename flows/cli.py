@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from tqdm import tqdm
@@ -28,6 +29,8 @@ from recognition.model import sized_config
 from recognition.predictor import Precision, PredictorSettings
 from recognition.training import TrainSettings, train
 
+T = TypeVar("T")
+
 app = typer.Typer(
     name="archive-ocr",
     help="OCR and HTR for scanned historical documents, with PAGE-XML and ALTO output.",
@@ -35,6 +38,18 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _echo_outcomes(outcomes: Iterable[T | Failure], describe: Callable[[T], str]) -> int:
+    """Print each result, and each failure with its reason; 1 if anything failed, else 0."""
+    failed = 0
+    for outcome in outcomes:
+        if isinstance(outcome, Failure):
+            failed += 1
+            typer.echo(f"{outcome.path}: failed ({outcome.reason}): {outcome.message}", err=True)
+        else:
+            typer.echo(describe(outcome))
+    return 1 if failed else 0
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
@@ -143,14 +158,8 @@ def preprocess(
     reported with its reason and the others go on; exit status 1 if any failed.
     """
     settings = PreprocessSettings(binarize=BinarizeSettings(method=method), max_skew=max_skew)
-    failed = 0
-    for outcome in preprocess_files(images, out_dir, settings):
-        if isinstance(outcome, Failure):
-            failed += 1
-            typer.echo(f"{outcome.path}: failed ({outcome.reason}): {outcome.message}", err=True)
-        else:
-            typer.echo(f"{out_dir / outcome}.png")
-    raise typer.Exit(1 if failed else 0)
+    outcomes = preprocess_files(images, out_dir, settings)
+    raise typer.Exit(_echo_outcomes(outcomes, lambda stem: f"{out_dir / stem}.png"))
 
 
 @app.command("run")
@@ -202,14 +211,7 @@ def segment_command(
     Uses the classical segmenter (projection profiles and connected components).
     """
     settings = PreprocessSettings(binarize=BinarizeSettings(method=method))
-    failed = 0
-    for outcome in segment_files(images, out_dir, settings):
-        if isinstance(outcome, Failure):
-            failed += 1
-            typer.echo(f"{outcome.path}: failed ({outcome.reason}): {outcome.message}", err=True)
-        else:
-            typer.echo(str(outcome))
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(_echo_outcomes(segment_files(images, out_dir, settings), str))
 
 
 bench_app = typer.Typer(help="Benchmarks: each writes its figures to a JSON file.")

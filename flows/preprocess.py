@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import cv2
 import numpy as np
@@ -22,6 +22,8 @@ from flows.files import write_atomic
 from layout.images.errors import ImageLoadError
 from layout.images.loading import PageImage, load_pages
 from layout.images.preprocess import PreprocessSettings, preprocess
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +90,19 @@ def preprocess_file(path: Path, out_dir: Path, settings: PreprocessSettings) -> 
         yield stem
 
 
-def preprocess_files(
-    paths: list[Path], out_dir: Path, settings: PreprocessSettings
-) -> Iterator[str | Failure]:
-    """Preprocess many files; yields each stem written or a :class:`Failure`, never stops."""
+def each_file(paths: list[Path], work: Callable[[Path], Iterator[T]]) -> Iterator[T | Failure]:
+    """Run ``work`` on every file; a file that cannot be loaded becomes a :class:`Failure`."""
     for path in paths:
         try:
-            yield from preprocess_file(path, out_dir, settings)
+            yield from work(path)
         except ImageLoadError as err:
             yield Failure(path, err.reason, str(err))
         except OSError as err:
             yield Failure(path, "unreadable", str(err))
+
+
+def preprocess_files(
+    paths: list[Path], out_dir: Path, settings: PreprocessSettings
+) -> Iterator[str | Failure]:
+    """Preprocess many files; yields each stem written or a :class:`Failure`, never stops."""
+    return each_file(paths, lambda path: preprocess_file(path, out_dir, settings))

@@ -14,10 +14,9 @@ from pathlib import Path
 
 from flows.files import write_atomic
 from flows.pipeline import analyse_layout, layout_steps, to_scan
-from flows.preprocess import Failure, page_stem
+from flows.preprocess import Failure, each_file, page_stem
 from flows.storage.base import sha256_hex
 from layout.document import Page
-from layout.images.errors import ImageLoadError
 from layout.images.loading import PageImage, load_pages
 from layout.images.preprocess import PreprocessSettings
 from layout.xmlio import serialize
@@ -33,20 +32,19 @@ def segment_page(
     return result
 
 
+def segment_file(path: Path, out_dir: Path, settings: PreprocessSettings) -> Iterator[Path]:
+    """Write ``<stem>.page.xml`` for every page of one file; yields the files written."""
+    data = path.read_bytes()
+    digest = sha256_hex(data)
+    for page in load_pages(data):
+        result = segment_page(page, path.name, digest, settings)
+        target = out_dir / f"{page_stem(path, page)}.page.xml"
+        write_atomic(target, serialize(result, "page"))
+        yield target
+
+
 def segment_files(
     paths: list[Path], out_dir: Path, settings: PreprocessSettings
 ) -> Iterator[Path | Failure]:
-    """Write ``<stem>.page.xml`` for every page of every file; failures reported, never fatal."""
-    for path in paths:
-        try:
-            data = path.read_bytes()
-            digest = sha256_hex(data)
-            for page in load_pages(data):
-                result = segment_page(page, path.name, digest, settings)
-                target = out_dir / f"{page_stem(path, page)}.page.xml"
-                write_atomic(target, serialize(result, "page"))
-                yield target
-        except ImageLoadError as err:
-            yield Failure(path, err.reason, str(err))
-        except OSError as err:
-            yield Failure(path, "unreadable", str(err))
+    """Segment many files; failures are reported, never fatal."""
+    return each_file(paths, lambda path: segment_file(path, out_dir, settings))
