@@ -336,3 +336,7 @@ def read_lines_command(
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+if __name__ == "__main__":
+    main()
