@@ -15,6 +15,7 @@ from flows.bench_recognition import run_benchmark as run_recognition_benchmark
 from flows.conversion import convert_file, output_name
 from flows.evaluate import EvaluationError, PairingError, evaluate
 from flows.files import write_atomic
+from flows.inspect_command import inspect_page, scan_for
 from flows.preprocess import Failure, preprocess_files
 from flows.recognition_commands import build_codec, gather, read_lines, split_holdout
 from flows.roundtrip import check_file, collect_xml
@@ -23,8 +24,9 @@ from flows.run.settings import load_settings
 from flows.segment_command import segment_files
 from flows.validation import validate_file
 from layout.images.binarize import BinarizeSettings, Method
+from layout.images.errors import ImageLoadError
 from layout.images.preprocess import PreprocessSettings
-from layout.xmlio import XMLFormat, XMLFormatError
+from layout.xmlio import XMLFormat, XMLFormatError, read_document
 from recognition.model import sized_config
 from recognition.predictor import Precision, PredictorSettings
 from recognition.training import TrainSettings, train
@@ -198,6 +200,23 @@ def run_command(
         f"{summary['failed']} failed; report: {dst.rstrip('/')}/{REPORT_KEY}"
     )
     raise typer.Exit(exit_code(summary))
+
+
+@app.command("inspect")
+def inspect_command(
+    xml: Annotated[Path, typer.Argument(help="A PAGE-XML or ALTO file.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="PNG to write.")],
+    image: Annotated[Path | None, typer.Option(help="The scan, if not beside the XML.")] = None,
+    page_index: Annotated[int, typer.Option(help="Page of a multi-page scan, from 0.")] = 0,
+) -> None:
+    """Draw regions, lines, baselines and words over the scan, for spot checks."""
+    try:
+        page = read_document(xml)
+        inspect_page(page, scan_for(xml, page, image), out, page_index)
+    except (OSError, XMLFormatError, ImageLoadError, IndexError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(1) from err
+    typer.echo(str(out))
 
 
 @app.command("segment")

@@ -88,3 +88,23 @@ def test_roundtrip_command_on_real_pages(sample_pages: list[Path], tmp_path: Pat
         f"{len(sample_pages)} of {len(sample_pages)} files round-trip losslessly" in result.stdout
     )
     assert len(list(out.glob("*.page.xml"))) == len(list(out.glob("*.alto.xml"))) > 0
+
+
+def test_inspect_draws_lines_over_the_scan(tmp_path: Path) -> None:
+    import numpy as np
+    from PIL import Image
+
+    page = rich_page()
+    page.image_filename = "scan.png"
+    Image.fromarray(np.full((page.height, page.width), 230, np.uint8)).save(tmp_path / "scan.png")
+    (tmp_path / "p.page.xml").write_bytes(serialize(page, "page"))
+    out = tmp_path / "check.png"
+    result = runner.invoke(app, ["inspect", str(tmp_path / "p.page.xml"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    drawn = np.asarray(Image.open(out).convert("RGB"))
+    assert drawn.shape == (page.height, page.width, 3)
+    assert (drawn[:, :, 1] > drawn[:, :, 0] + 50).any()  # green line outlines
+    assert (drawn[:, :, 0] > drawn[:, :, 1] + 100).any()  # red baselines
+    missing = runner.invoke(app, ["inspect", str(tmp_path / "p.page.xml"), "-o", str(out),
+                                  "--image", str(tmp_path / "nope.png")])  # fmt: skip
+    assert missing.exit_code == 1 and "nope.png" in missing.stderr
