@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from flows.bench_preprocess import run_benchmark
 from flows.bench_recognition import run_benchmark as run_recognition_benchmark
+from flows.bench_run import run_benchmark as run_end_to_end
 from flows.conversion import convert_file, output_name
 from flows.evaluate import EvaluationError, PairingError, evaluate
 from flows.files import write_atomic
@@ -20,7 +21,7 @@ from flows.preprocess import Failure, preprocess_files
 from flows.recognition_commands import build_codec, gather, read_lines, split_holdout
 from flows.roundtrip import check_file, collect_xml
 from flows.run.manifest import REPORT_KEY
-from flows.run.settings import load_settings
+from flows.run.settings import RunSettings, load_settings
 from flows.segment_command import segment_files
 from flows.validation import validate_file
 from layout.images.binarize import BinarizeSettings, Method
@@ -280,6 +281,26 @@ def bench_recognition(
     for key, value in report["lines_per_second"].items():
         if isinstance(value, float):
             typer.echo(f"{key}: {value:.1f} lines/s")
+    typer.echo(f"figures written to {out}")
+
+
+@bench_app.command("run")
+def bench_run(
+    src: Annotated[Path, typer.Option(help="Scans with ground-truth XML beside them.")],
+    model: Annotated[Path, typer.Option(help="Recogniser model (.safetensors).")],
+    out: Annotated[Path, typer.Option(help="Where to write the figures.")] = Path(
+        "out/bench-run.json"
+    ),
+    limit: Annotated[int | None, typer.Option(help="Use only the first N scans.")] = None,
+    device: str = "cpu",
+) -> None:
+    """End-to-end pages per second of `archive-ocr run`, and its CER and line F1."""
+    report = run_end_to_end(src, RunSettings(model=model, device=device), limit)
+    _write_json(out, report)
+    run, acc = report["run"], report["accuracy"]
+    typer.echo(f"{run['done']} pages in {run['seconds']} s ({run['pages_per_second']} pages/s); "
+               f"CER {acc['cer']:.2%} (normalised {acc['cer_normalized']:.2%}), "
+               f"line F1 {acc.get('lines', {}).get('f1', float('nan')):.3f}")  # fmt: skip
     typer.echo(f"figures written to {out}")
 
 

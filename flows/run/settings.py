@@ -30,18 +30,20 @@ class RunSettings(BaseModel):
 
     model: Path = Field(description="Recogniser model (.safetensors).")
     binarization: Literal["sauvola", "wolf", "otsu"] = "sauvola"
-    max_skew: float = Field(15.0, ge=0, le=45, description="Largest skew searched, degrees.")
-    glyphs: bool = Field(False, description="Write glyph-level PAGE output.")
+    max_skew: float = Field(
+        default=15.0, ge=0, le=45, description="Largest skew searched, degrees."
+    )
+    glyphs: bool = Field(default=False, description="Write glyph-level PAGE output.")
     device: str = "cpu"
     precision: Literal["float32", "bfloat16", "float16"] = "bfloat16"
-    max_pixels: int = Field(200_000_000, gt=0, description="Refuse larger pages.")
-    page_timeout_s: float = Field(600.0, gt=0, description="Fail a page that takes longer.")
-    io_retries: int = Field(3, ge=0, description="Retries of a page after a storage error.")
+    max_pixels: int = Field(default=200_000_000, gt=0, description="Refuse larger pages.")
+    page_timeout_s: float = Field(default=600.0, gt=0, description="Fail a page that takes longer.")
+    io_retries: int = Field(default=3, ge=0, description="Retries of a page after a storage error.")
     max_failure_ratio: float = Field(
-        0.2, ge=0, le=1, description="Stop and fail the run when more pages than this fail."
+        default=0.2, ge=0, le=1, description="Stop and fail the run when more pages than this fail."
     )
     min_pages_for_ratio: int = Field(
-        20, ge=1, description="Pages to see before the failure ratio may stop a run."
+        default=20, ge=1, description="Pages to see before the failure ratio may stop a run."
     )
 
     def output_settings(self) -> dict[str, object]:
