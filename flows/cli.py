@@ -29,6 +29,7 @@ from layout.images.errors import ImageLoadError
 from layout.images.preprocess import PreprocessSettings
 from layout.xmlio import XMLFormat, XMLFormatError, read_document
 from recognition.model import sized_config
+from recognition.models import shipped_model
 from recognition.predictor import Precision, PredictorSettings
 from recognition.training import TrainSettings, train
 
@@ -363,12 +364,15 @@ def train_recognition(
 def read_lines_command(
     folder: Annotated[Path, typer.Argument(help="Folder of line images.")],
     out_dir: Annotated[Path, typer.Option("-o", "--out", help="Where to write <stem>.txt.")],
-    model: Annotated[Path, typer.Option(help="Recogniser model (.safetensors).")],
+    model: Annotated[
+        Path | None, typer.Option(help="Recogniser model; the shipped default if omitted.")
+    ] = None,
     device: str = "cpu",
     precision: Annotated[Precision, typer.Option(help="GPU precision.")] = "bfloat16",
 ) -> None:
     """Recognise every line image under FOLDER into OUT/<stem>.txt."""
     settings = PredictorSettings(device=device, precision=precision)
+    model = model or shipped_model()
     count = sum(1 for _ in read_lines(folder, out_dir, model, settings))
     typer.echo(f"{count} lines read into {out_dir}")
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from layout.images.binarize import BinarizeSettings
 from layout.images.preprocess import PreprocessSettings
+from recognition.models import shipped_model
 from recognition.predictor import PredictorSettings
 
 IMAGE_SUFFIXES = (".tif", ".tiff", ".jpg", ".jpeg", ".png", ".jp2", ".j2k", ".webp")
@@ -28,7 +29,9 @@ class RunSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    model: Path = Field(description="Recogniser model (.safetensors).")
+    model: Path = Field(
+        default_factory=shipped_model, description="Recogniser model (.safetensors)."
+    )
     binarization: Literal["sauvola", "wolf", "otsu"] = "sauvola"
     max_skew: float = Field(
         default=15.0, ge=0, le=45, description="Largest skew searched, degrees."

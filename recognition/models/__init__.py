@@ -1,0 +1,26 @@
+"""Models shipped in the repository: safetensors weights with a model card beside each.
+
+``NAME.safetensors`` holds the weights, architecture and codec; ``NAME.md`` is
+its card (architecture, charset, training data and licences, validation
+figures, sha256 of the weights file).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+MODELS_DIR = Path(__file__).parent
+DEFAULT_MODEL = "fraktur19-small"
+
+
+def shipped_model(name: str = DEFAULT_MODEL) -> Path:
+    """The weights file of a shipped model.
+
+    Raises:
+        FileNotFoundError: when no model of that name ships with this installation.
+    """
+    path = MODELS_DIR / f"{name}.safetensors"
+    if not path.exists():
+        available = sorted(p.stem for p in MODELS_DIR.glob("*.safetensors"))
+        raise FileNotFoundError(f"no shipped model {name!r}; shipped: {available}")
+    return path
