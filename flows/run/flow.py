@@ -15,6 +15,8 @@ from dataclasses import asdict
 from typing import Any
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry, ever
+# The ephemeral server can take longer than Prefect's 20 s to start on a busy small machine.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
