@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 DATA ?= ../shared/data/pages
 OUT ?= out
 
-.PHONY: setup run test bench lint clean
+.PHONY: setup run roundtrip test bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,14 +21,22 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# The main job: OCR real scans (Fraktur and Antiqua print from ../shared/data) with the
+# shipped model into $(OUT)/run, then score the result against their ground truth.
+SCANS ?= $(DATA)/vd_sbb_train
 run: setup
+	-$(BIN)/archive-ocr run $(SCANS) $(OUT)/run
+	$(BIN)/archive-ocr eval $(OUT)/run $(SCANS) --json $(OUT)/run-eval.json
+	@echo "Results: $(OUT)/run/ (PAGE-XML and ALTO per scan), $(OUT)/run/archive-ocr-report.md,"
+	@echo "         $(OUT)/run/archive-ocr-manifest.json, scores in $(OUT)/run-eval.json"
+
+# Every ground-truth page through PAGE and ALTO and back, validated and compared.
+roundtrip: setup
 	$(BIN)/archive-ocr roundtrip $(DATA) -o $(OUT)/roundtrip --json $(OUT)/roundtrip.json
 	# validate reports the ground truth's own mistakes (one vd_sbb heading is marked
 	# right-to-left upstream); they do not stop the job.
 	-$(BIN)/archive-ocr validate $(OUT)/roundtrip > $(OUT)/validate.txt
 	$(BIN)/archive-ocr eval $(OUT)/roundtrip $(DATA) --json $(OUT)/eval.json
-	@echo "Results: $(OUT)/roundtrip/ (PAGE and ALTO), $(OUT)/roundtrip.json,"
-	@echo "         $(OUT)/validate.txt, $(OUT)/eval.json"
 
 # Benchmarks write their figures to $(OUT)/bench-*.json; peers come from the bench extra.
 bench: setup

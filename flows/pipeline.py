@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
 from flows.provenance import step
 from layout.attach import attach_text
 from layout.document import Page
+from layout.images.binarize import PAPER
 from layout.images.loading import PageImage
 from layout.images.preprocess import Preprocessed, PreprocessSettings, preprocess
 from layout.line_images import extract_line
@@ -26,6 +28,8 @@ from layout.transform import transform_page
 from recognition.predictor import Predictor, PredictorSettings
 from recognition.weights import load_model
 
+LineSource = Literal["binary", "grey"]
+
 
 @dataclass(frozen=True, slots=True)
 class PipelineSettings:
@@ -34,6 +38,8 @@ class PipelineSettings:
     preprocess: PreprocessSettings = field(default_factory=PreprocessSettings)
     predictor: PredictorSettings = field(default_factory=PredictorSettings)
     glyphs: bool = False
+    line_images: LineSource = "binary"
+    """Cut lines from the binarized page (as the shipped model was trained) or the grey one."""
 
 
 def analyse_layout(page: PageImage, settings: PreprocessSettings) -> tuple[Page, Preprocessed]:
@@ -85,10 +91,13 @@ class PagePipeline:
         self.predictor = Predictor(loaded, self.settings.predictor)
         self.model = ModelRef(loaded.name, loaded.sha256)
 
-    def recognise(self, found: Page, grey: np.ndarray) -> None:
+    def recognise(self, found: Page, done: Preprocessed) -> None:
         """Read every line of the page (in the straightened frame) and attach the text."""
         lines = list(found.lines())
-        cuts = [extract_line(grey, line) for line in lines]
+        if self.settings.line_images == "binary":
+            cuts = [extract_line(done.binary, line, paper=PAPER) for line in lines]
+        else:
+            cuts = [extract_line(done.grey, line) for line in lines]
         results = self.predictor.predict([image for image, _ in cuts])
         for line, (_, geometry), result in zip(lines, cuts, results, strict=True):
             attach_text(line, result.text, result.confidence, result.chars, geometry,
@@ -97,13 +106,17 @@ class PagePipeline:
     def process(self, page: PageImage, name: str, source_sha256: str) -> Page:
         """One scan page to a page document with text, in scan coordinates."""
         found, done = analyse_layout(page, self.settings.preprocess)
-        self.recognise(found, done.grey)
+        self.recognise(found, done)
         result = to_scan(found, done, page, name, source_sha256)
         result.metadata.steps += [
             *layout_steps(page, done, self.settings.preprocess),
             step(
                 "text recognition (CNN-LSTM, greedy CTC decoding)",
-                {"precision": self.settings.predictor.precision, "glyphs": self.settings.glyphs},
+                {
+                    "precision": self.settings.predictor.precision,
+                    "glyphs": self.settings.glyphs,
+                    "line_images": self.settings.line_images,
+                },
                 model=self.model,
                 category="contentGeneration",
             ),

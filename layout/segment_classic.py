@@ -7,7 +7,8 @@
    per text line; lines are cut at the valleys between peaks.
 4. Every component is given to the band holding its vertical centre; a band
    splits where its components leave a gap of over four letter heights (a
-   marginal number beside a line), and specks alone are no line. A line's
+   marginal number beside a line); specks alone, and groups far taller than
+   wide (rules, page edges), are no line. A line's
    polygon follows its components (top and bottom envelopes over bins three
    letters wide, with a margin); its baseline is the median bottom of its components (most letters
    stand on the baseline), drawn across it.
@@ -32,6 +33,7 @@ from layout.images.binarize import INK
 
 BIN_LETTERS = 3.0  # envelope bins, in letter heights
 MARGIN_LETTERS = 0.3  # room left around the ink, in letter heights
+MIN_ASPECT = 0.4  # a line is at least this wide for its height (a lone digit passes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +104,14 @@ def _clusters(members: np.ndarray, letter: float) -> list[np.ndarray]:
     reach = np.maximum.accumulate(ordered[:, 2])
     breaks = np.flatnonzero(ordered[1:, 0] - reach[:-1] > 8 * letter) + 1
     groups = np.split(ordered, breaks)
-    return [g for g in groups if (g[:, 3] - g[:, 1]).max() >= 0.6 * letter]
+    return [g for g in groups if (g[:, 3] - g[:, 1]).max() >= 0.6 * letter and _line_shaped(g)]
+
+
+def _line_shaped(group: np.ndarray) -> bool:
+    """Text runs along the line: a group far taller than wide (a rule, a page edge) is none."""
+    width = group[:, 2].max() - group[:, 0].min()
+    height = group[:, 3].max() - group[:, 1].min()
+    return bool(width >= MIN_ASPECT * height)
 
 
 def _envelope(members: np.ndarray, letter: float) -> Points:

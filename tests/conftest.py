@@ -60,7 +60,7 @@ def tiny_texts(count: int, seed: int) -> list[str]:
 
 
 def tiny_training_lines() -> list[object]:
-    """Lines cut by our own segmenter and line extractor from pages of rendered text."""
+    """Binarized lines cut by our own segmenter and line extractor, as the pipeline cuts them."""
     from layout.images.binarize import binarize
     from layout.line_images import extract_line
     from layout.segment_classic import segment
@@ -70,10 +70,10 @@ def tiny_training_lines() -> list[object]:
     samples: list[object] = []
     for n in range(8):
         texts = tiny_texts(8, seed=n)
-        page = page_of_lines(texts, size=26 + n % 4 * 2)
-        lines = list(segment(binarize(page, 300)).lines())
+        binary = binarize(page_of_lines(texts, size=26 + n % 4 * 2), 300)
+        lines = list(segment(binary).lines())
         assert len(lines) == len(texts)
-        samples += [LineSample(extract_line(page, line)[0], text)
+        samples += [LineSample(extract_line(binary, line, paper=255)[0], text)
                     for line, text in zip(lines, texts, strict=True)]  # fmt: skip
     return samples
 

@@ -97,7 +97,9 @@ def ocr_run(src: str, dst: str, settings: RunSettings) -> dict[str, Any]:
     src_store, dst_store = open_storage(src), open_storage(dst)
     pipeline = PagePipeline(
         settings.model,
-        PipelineSettings(settings.preprocess(), settings.predictor(), settings.glyphs),
+        PipelineSettings(
+            settings.preprocess(), settings.predictor(), settings.glyphs, settings.line_images
+        ),
     )
     ctx = RunContext(src_store, dst_store, settings, settings.settings_hash(),
                      pipeline.model.sha256 or "", pipeline.process)  # fmt: skip

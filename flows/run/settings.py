@@ -37,6 +37,9 @@ class RunSettings(BaseModel):
         default=15.0, ge=0, le=45, description="Largest skew searched, degrees."
     )
     glyphs: bool = Field(default=False, description="Write glyph-level PAGE output.")
+    line_images: Literal["binary", "grey"] = Field(
+        default="binary", description="Recognise lines cut from the binarized or the grey page."
+    )
     device: str = "cpu"
     precision: Literal["float32", "bfloat16", "float16"] = "bfloat16"
     max_pixels: int = Field(default=200_000_000, gt=0, description="Refuse larger pages.")
@@ -52,7 +55,8 @@ class RunSettings(BaseModel):
     def output_settings(self) -> dict[str, object]:
         """The settings that shape the outputs (the model enters by its checksum)."""
         return {"binarization": self.binarization, "max_skew": self.max_skew,
-                "glyphs": self.glyphs, "precision": self.precision}  # fmt: skip
+                "glyphs": self.glyphs, "precision": self.precision,
+                "line_images": self.line_images}  # fmt: skip
 
     def settings_hash(self) -> str:
         """sha256 of the output settings as canonical JSON."""
