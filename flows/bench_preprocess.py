@@ -34,10 +34,10 @@ from PIL import Image
 
 from layout.document import Page
 from layout.images.binarize import binarize, otsu
-from layout.images.deskew import detect_skew, rotate
+from layout.images.deskew import rotate
 from layout.images.loading import load_first_page
 from layout.images.page_area import find_page_area
-from layout.images.preprocess import PAGE_EDGE
+from layout.images.preprocess import page_skew
 from layout.xmlio import read_document
 
 Estimator = Callable[[np.ndarray, float], float | None]
@@ -46,10 +46,7 @@ FORMATS = ("jpeg", "png", "tiff-lzw", "tiff-g4", "jpeg2000", "webp")
 
 def ours(grey: np.ndarray, dpi: float) -> float:
     """Our preprocessing's skew estimate: binarize, page area, projection profiles."""
-    binary = binarize(grey, dpi)
-    area = find_page_area(grey)
-    inside = area.mask(grey.shape, PAGE_EDGE * min(grey.shape)) if area.background else None
-    return detect_skew(binary, 15.0, inside)
+    return page_skew(binarize(grey, dpi), find_page_area(grey))
 
 
 def ours_with_rotation(grey: np.ndarray, dpi: float) -> float:

@@ -61,13 +61,15 @@ def run_benchmark(model: Path, folders: list[Path], speed_lines: int = 256) -> d
     per_folder: dict[str, Any] = {}
     everything: list[LineFile] = []
     texts: list[str] = []
+    images: list[Any] = []
     for folder in folders:
         files = find_line_files(folder)
-        predicted = [r.text for r in predictor.predict([f.load().image for f in files])]
+        loaded_images = [f.load().image for f in files]
+        predicted = [r.text for r in predictor.predict(loaded_images)]
         per_folder[str(folder)] = _score(predicted, files)
         everything += files
         texts += predicted
-    images = [f.load().image for f in everything[:speed_lines]]
+        images += loaded_images[: max(0, speed_lines - len(images))]
     threads = torch.get_num_threads()
     speed: dict[str, Any] = {
         "lines": len(images),

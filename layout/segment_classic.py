@@ -38,7 +38,7 @@ MIN_ASPECT = 0.4  # a line is at least this wide for its height (a lone digit pa
 
 @dataclass(frozen=True, slots=True)
 class Components:
-    """Connected components of ink: boxes (x0, y0, x1, y1) and label image."""
+    """Text-sized ink components as boxes (x0, y0, x1, y1), and the typical letter height."""
 
     boxes: np.ndarray
     letter_height: float

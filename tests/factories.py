@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from datetime import UTC, datetime
 
 import numpy as np
@@ -134,3 +136,28 @@ def page_of_lines(texts: list[str], size: int = 28, width: int = 500) -> np.ndar
         top = 60 + n * 3 * size
         page[top : top + strip.shape[0], 60 : 60 + strip.shape[1]] = strip
     return page
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))  # fmt: skip
+
+
+def two_column_page() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """Eight lines in each of two columns; returns the page and each line's true box."""
+    page = np.full((1000, 1400), 235, np.uint8)
+    truth = []
+    for column, left in enumerate((80, 760)):
+        for n in range(8):
+            strip = rendered_line(f"column {column} line {n} Hamburg", size=30)
+            top = 100 + n * 90
+            h, w = strip.shape
+            page[top : top + h, left : left + w] = strip
+            truth.append((left, top, left + w, top + h))
+    return page, truth

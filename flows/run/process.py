@@ -21,6 +21,7 @@ from flows.storage.base import ObjectMissingError, StorageError, sha256_hex
 from layout.document import Page
 from layout.images.errors import ImageLoadError
 from layout.images.loading import PageImage, load_pages
+from layout.provenance import format_datetime
 from layout.xmlio import serialize
 
 Processor = Callable[[PageImage, str, str], Page]
@@ -49,7 +50,7 @@ def output_base(key: str, page: PageImage) -> str:
 
 
 def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
+    return format_datetime(datetime.now(UTC))
 
 
 def _failed(ctx: RunContext, key: str, page: int, reason: str, sha: str | None) -> PageRecord:

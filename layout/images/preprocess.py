@@ -77,8 +77,7 @@ def preprocess(page: PageImage, settings: PreprocessSettings | None = None) -> P
     angle = 0.0
     if settings.deskew:
         start = time.perf_counter()
-        inside = area.mask(binary.shape, PAGE_EDGE * min(binary.shape)) if area.background else None
-        angle = detect_skew(binary, settings.max_skew, inside)
+        angle = page_skew(binary, area, settings.max_skew)
         timings["skew_detect_s"] = time.perf_counter() - start
     start = time.perf_counter()
     paper = int(np.median(page.pixels[binary == PAPER])) if (binary == PAPER).any() else 255
@@ -105,6 +104,12 @@ def preprocess(page: PageImage, settings: PreprocessSettings | None = None) -> P
     transform = _affine3(turn) @ _affine3(rotation)
     return Preprocessed(grey, binary, angle, orientation, area, page_mask, page.dpi,
                         page.dpi_estimated, timings, transform)  # fmt: skip
+
+
+def page_skew(binary: np.ndarray, area: PageArea, max_skew: float = 15.0) -> float:
+    """The skew correction measured on the ink inside the page area, its edges left out."""
+    inside = area.mask(binary.shape, PAGE_EDGE * min(binary.shape)) if area.background else None
+    return detect_skew(binary, max_skew, inside)
 
 
 def _affine3(matrix: np.ndarray) -> np.ndarray:

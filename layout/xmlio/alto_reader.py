@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import get_args
 
 from lxml import etree
 
@@ -127,10 +128,7 @@ class _Reader:
 
 
 def _kind(label: str, default: RegionKind) -> RegionKind:
-    kinds: tuple[RegionKind, ...] = (
-        "text", "image", "graphic", "separator", "table", "chart", "maths", "music", "noise",
-        "unknown",
-    )  # fmt: skip
+    kinds: tuple[RegionKind, ...] = get_args(RegionKind)
     return next((k for k in kinds if k == label), default)
 
 

@@ -18,8 +18,7 @@ from flows.run.settings import RunSettings
 from layout.xmlio import parse_xml, read_document
 from layout.xmlio.schemas import schema_errors
 from tests.conftest import tiny_texts
-from tests.factories import page_of_lines
-from tests.layout.test_image_loading import png_claiming
+from tests.factories import page_of_lines, png_claiming
 from tests.seaweed import SeaweedServer
 
 pytestmark = pytest.mark.slow

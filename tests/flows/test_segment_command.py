@@ -17,7 +17,7 @@ from layout.images.deskew import rotation_matrix
 from layout.transform import apply_affine
 from layout.xmlio import parse_xml, read_document
 from layout.xmlio.schemas import schema_errors
-from tests.layout.test_segment_classic import two_column_page
+from tests.factories import two_column_page
 
 runner = CliRunner()
 

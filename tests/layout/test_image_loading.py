@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 
 import numpy as np
 import pytest
@@ -20,6 +18,7 @@ from layout.images.errors import (
     UnsupportedImageError,
 )
 from layout.images.loading import load_first_page, load_pages
+from tests.factories import png_claiming
 
 
 def page_pixels(width: int = 300, height: int = 400) -> np.ndarray:
@@ -118,17 +117,6 @@ def test_resolution_from_metadata_or_estimated() -> None:
     a4_at_300 = Image.new("L", (2480, 3508), 255)
     estimated = load_first_page(encode(a4_at_300, format="PNG"))
     assert estimated.dpi_estimated and 290 <= estimated.dpi <= 310
-
-
-def png_claiming(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))  # fmt: skip
 
 
 def test_decompression_bomb_is_refused_before_decoding() -> None:

@@ -8,21 +8,7 @@ from layout.evaluation import match_lines
 from layout.geometry import bounding_box
 from layout.images.binarize import binarize
 from layout.segment_classic import segment
-from tests.factories import rendered_line
-
-
-def two_column_page() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
-    """Eight lines in each of two columns; returns the page and each line's true box."""
-    page = np.full((1000, 1400), 235, np.uint8)
-    truth = []
-    for column, left in enumerate((80, 760)):
-        for n in range(8):
-            strip = rendered_line(f"column {column} line {n} Hamburg", size=30)
-            top = 100 + n * 90
-            h, w = strip.shape
-            page[top : top + h, left : left + w] = strip
-            truth.append((left, top, left + w, top + h))
-    return page, truth
+from tests.factories import two_column_page
 
 
 def test_two_columns_read_left_then_right_top_to_bottom() -> None:
