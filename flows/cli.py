@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -176,6 +178,11 @@ def run_command(
     device: Annotated[str | None, typer.Option(help="cpu or cuda.")] = None,
     max_failure_ratio: Annotated[float | None, typer.Option(help="Stop past this.")] = None,
     page_timeout_s: Annotated[float | None, typer.Option(help="Per-page limit.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Pages processed at once.")] = None,
+    show_progress: Annotated[
+        bool | None,
+        typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+    ] = None,
 ) -> None:
     """OCR every image under SRC into DST/<path>.page.xml and .alto.xml, with a manifest.
 
@@ -183,7 +190,7 @@ def run_command(
     the failure policy, 1 the run stopped on its failure policy, 2 bad settings.
     """
     overrides = {"model": model, "device": device, "max_failure_ratio": max_failure_ratio,
-                 "page_timeout_s": page_timeout_s}  # fmt: skip
+                 "page_timeout_s": page_timeout_s, "workers": workers}  # fmt: skip
     try:
         settings = load_settings(config, overrides)
     except (ValueError, OSError) as err:
@@ -191,12 +198,19 @@ def run_command(
         raise typer.Exit(2) from err
     # Prefect is imported here, not at start-up: the other commands do not need it.
     from flows.run.flow import FailurePolicyError, exit_code, ocr_run  # noqa: PLC0415
+    from flows.run.progress import ProgressBar, watching  # noqa: PLC0415
 
+    wanted = sys.stderr.isatty() if show_progress is None else show_progress
+    bar = ProgressBar() if wanted else None
     try:
-        summary = ocr_run(src, dst, settings)
+        with watching(bar) if bar else contextlib.nullcontext():
+            summary = ocr_run(src, dst, settings)
     except FailurePolicyError as err:
         typer.echo(f"run stopped: {err}", err=True)
         raise typer.Exit(1) from err
+    finally:
+        if bar:
+            bar.close()
     typer.echo(
         f"{summary['pages']} pages: {summary['done']} done, {summary['skipped']} already done, "
         f"{summary['failed']} failed; report: {dst.rstrip('/')}/{REPORT_KEY}"

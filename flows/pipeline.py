@@ -9,6 +9,7 @@ process many, as OCR-D processors do).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -25,6 +26,7 @@ from layout.line_images import extract_line
 from layout.provenance import ModelRef, ProcessingStep
 from layout.segment_classic import segment
 from layout.transform import transform_page
+from recognition.batching import SharedReader
 from recognition.predictor import Predictor, PredictorSettings
 from recognition.weights import load_model
 
@@ -83,12 +85,19 @@ def layout_steps(
 
 
 class PagePipeline:
-    """Set up once with a recogniser; :meth:`process` one page at a time."""
+    """Set up once with a recogniser; :meth:`process` pages, from up to ``workers`` threads.
 
-    def __init__(self, model: Path, settings: PipelineSettings | None = None) -> None:
+    The lines of pages processed at the same time are recognised together
+    (:class:`~recognition.batching.SharedReader`), so the model sees batches
+    that span pages.
+    """
+
+    def __init__(self, model: Path, settings: PipelineSettings | None = None,
+                 workers: int = 1) -> None:  # fmt: skip
         self.settings = settings or PipelineSettings()
         loaded = load_model(model, self.settings.predictor.device)
         self.predictor = Predictor(loaded, self.settings.predictor)
+        self.reader = SharedReader(self.predictor, workers)
         self.model = ModelRef(loaded.name, loaded.sha256)
 
     def recognise(self, found: Page, done: Preprocessed) -> None:
@@ -98,7 +107,7 @@ class PagePipeline:
             cuts = [extract_line(done.binary, line, paper=PAPER) for line in lines]
         else:
             cuts = [extract_line(done.grey, line) for line in lines]
-        results = self.predictor.predict([image for image, _ in cuts])
+        results = self.reader.predict([image for image, _ in cuts])
         for line, (_, geometry), result in zip(lines, cuts, results, strict=True):
             attach_text(line, result.text, result.confidence, result.chars, geometry,
                         glyphs=self.settings.glyphs)  # fmt: skip
@@ -122,3 +131,20 @@ class PagePipeline:
             ),
         ]
         return result
+
+
+_PIPELINES: dict[tuple[Path, PipelineSettings, int], PagePipeline] = {}
+_PIPELINES_LOCK = threading.Lock()
+
+
+def shared_pipeline(model: Path, settings: PipelineSettings, workers: int = 1) -> PagePipeline:
+    """The pipeline for these settings in this process, set up on first use.
+
+    Tasks of a run (threads here, or Dask worker processes) share one loaded
+    model per process instead of loading it per page.
+    """
+    key = (model.resolve(), settings, workers)
+    with _PIPELINES_LOCK:
+        if key not in _PIPELINES:
+            _PIPELINES[key] = PagePipeline(model, settings, workers)
+        return _PIPELINES[key]

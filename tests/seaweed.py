@@ -85,3 +85,7 @@ class SeaweedServer:
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self.process = None
+
+    def crash(self) -> None:
+        """Kill the server at once, as a power cut would (its data stays in the folder)."""
+        self.stop(grace=0.0)

@@ -1,9 +1,12 @@
 """The Prefect flow of a run: list the inputs, process each, account for every page.
 
-One task per input (retried only on storage errors, which :func:`process_input`
-already turns into records after its own retries), a log line per page with
-its timings, the failure policy checked as pages settle, and at the end the
-manifest, the report and a Prefect markdown artifact.
+One task per input, ``workers`` of them in flight at once (Prefect's thread
+pool by default, or any task runner, Dask included); the pages in flight share
+one recogniser per process, so their lines are read in common batches. Storage
+errors are retried inside :func:`process_input`, which turns every outcome into
+page records. A log line per page with its timings, the failure policy checked
+as inputs settle (no new input is started once it is broken), and at the end
+the manifest, the report and a Prefect markdown artifact.
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemet
 # The ephemeral server can take longer than Prefect's 20 s to start on a busy small machine.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
-from prefect import flow, get_run_logger, task
+from prefect import Flow, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture, as_completed
+from prefect.task_runners import TaskRunner
 
-from flows.pipeline import PagePipeline, PipelineSettings
+from flows.run import progress
 from flows.run.manifest import (
     MANIFEST_KEY,
     REPORT_KEY,
@@ -30,9 +35,10 @@ from flows.run.manifest import (
     report_markdown,
     summarize,
 )
-from flows.run.process import RunContext, process_input
+from flows.run.process import RunContext, failed_record, process_input
 from flows.run.settings import IMAGE_SUFFIXES, RunSettings
 from flows.storage import Storage, open_storage
+from recognition.weights import file_sha256
 
 
 def exit_code(summary: dict[str, Any]) -> int:
@@ -68,6 +74,7 @@ def process_input_task(ctx: RunContext, key: str) -> list[dict[str, Any]]:
 
 
 def _finish(ctx: RunContext, records: list[PageRecord], started: float) -> dict[str, Any]:
+    records.sort(key=lambda r: (r.input_key, r.page))
     summary = summarize(records, time.monotonic() - started)
     manifest = {
         "source": ctx.src.url,
@@ -85,36 +92,67 @@ def _finish(ctx: RunContext, records: list[PageRecord], started: float) -> dict[
     return summary
 
 
+def _policy_broken(records: list[PageRecord], settings: RunSettings) -> str | None:
+    failed = sum(1 for r in records if r.status == "failed")
+    settled = sum(1 for r in records if r.status != "skipped")
+    if settled >= settings.min_pages_for_ratio and failed / settled > settings.max_failure_ratio:
+        allowed = settings.max_failure_ratio
+        return f"{failed} of {settled} pages failed, over the allowed {allowed:.0%}"
+    return None
+
+
+def _outcome(ctx: RunContext, future: PrefectFuture[Any], key: str) -> list[PageRecord]:
+    """The input's records; a task that crashed still accounts for the input."""
+    try:
+        return [PageRecord(**r) for r in future.result()]
+    except Exception as err:  # the task runner lost it (a worker died): record, never drop
+        return [failed_record(ctx, key, 1, f"task failed: {type(err).__name__}: {err}", None)]
+
+
 @flow(name="archive-ocr-run", log_prints=True)
 def ocr_run(src: str, dst: str, settings: RunSettings) -> dict[str, Any]:
     """OCR every image under SRC into PAGE-XML and ALTO under DST; returns the summary.
 
     Raises:
         FailurePolicyError: when the failure ratio passed ``max_failure_ratio`` (after
-            ``min_pages_for_ratio`` pages); the manifest and report are written first.
+            ``min_pages_for_ratio`` pages); the inputs in flight finish, the manifest
+            and report are written, and no further input is started.
     """
     started = time.monotonic()
     src_store, dst_store = open_storage(src), open_storage(dst)
-    pipeline = PagePipeline(
-        settings.model,
-        PipelineSettings(
-            settings.preprocess(), settings.predictor(), settings.glyphs, settings.line_images
-        ),
-    )
     ctx = RunContext(src_store, dst_store, settings, settings.settings_hash(),
-                     pipeline.model.sha256 or "", pipeline.process)  # fmt: skip
+                     file_sha256(settings.model))  # fmt: skip
+    inputs = list_inputs(src_store)
+    progress.started(len(inputs))
+    keys = iter(inputs)
     records: list[PageRecord] = []
-    for key in list_inputs(src_store):
-        records += [PageRecord(**r) for r in process_input_task(ctx, key)]
-        failed = sum(1 for r in records if r.status == "failed")
-        settled = sum(1 for r in records if r.status != "skipped")
-        if (
-            settled >= settings.min_pages_for_ratio
-            and failed / settled > settings.max_failure_ratio
-        ):
-            _finish(ctx, records, started)
-            raise FailurePolicyError(
-                f"{failed} of {settled} pages failed, over the allowed "
-                f"{settings.max_failure_ratio:.0%}; see {dst_store.url}{REPORT_KEY}"
-            )
-    return _finish(ctx, records, started)
+    in_flight: dict[PrefectFuture[Any], str] = {}
+    broken: str | None = None
+    while True:
+        while not broken and len(in_flight) < settings.workers:
+            key = next(keys, None)
+            if key is None:
+                break
+            in_flight[process_input_task.submit(ctx, key)] = key
+        if not in_flight:
+            break
+        future = next(as_completed(list(in_flight)))
+        key = in_flight.pop(future)
+        settled = _outcome(ctx, future, key)
+        records += settled
+        progress.settled(key, settled)
+        broken = broken or _policy_broken(records, settings)
+    summary = _finish(ctx, records, started)
+    if broken:
+        raise FailurePolicyError(f"{broken}; see {dst_store.url}{REPORT_KEY}")
+    return summary
+
+
+def run_flow(
+    src: str, dst: str, settings: RunSettings, task_runner: TaskRunner[Any] | None = None
+) -> dict[str, Any]:
+    """Run :func:`ocr_run`, on another task runner (Dask, say) when one is given."""
+    runner: Flow[..., dict[str, Any]] = (
+        ocr_run if task_runner is None else ocr_run.with_options(task_runner=task_runner)
+    )
+    return runner(src, dst, settings)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from flows.pipeline import PagePipeline, shared_pipeline
 from flows.run.manifest import PageRecord, previous_records, still_done
 from flows.run.settings import IMAGE_SUFFIXES, RunSettings
 from flows.storage import Storage
@@ -24,19 +25,22 @@ from layout.images.loading import PageImage, load_pages
 from layout.provenance import format_datetime
 from layout.xmlio import serialize
 
-Processor = Callable[[PageImage, str, str], Page]
-
 
 @dataclass(frozen=True, slots=True)
 class RunContext:
-    """What every input of a run shares."""
+    """What every input of a run shares; plain data, so that it travels to Dask workers."""
 
     src: Storage
     dst: Storage
     settings: RunSettings
     settings_hash: str
     model_sha256: str
-    process: Processor
+
+    @property
+    def pipeline(self) -> PagePipeline:
+        """This process's pipeline for the run's settings (the model loaded once per process)."""
+        settings = self.settings
+        return shared_pipeline(settings.model, settings.pipeline(), settings.workers)
 
 
 def output_base(key: str, page: PageImage) -> str:
@@ -53,7 +57,8 @@ def _now() -> str:
     return format_datetime(datetime.now(UTC))
 
 
-def _failed(ctx: RunContext, key: str, page: int, reason: str, sha: str | None) -> PageRecord:
+def failed_record(ctx: RunContext, key: str, page: int, reason: str, sha: str | None) -> PageRecord:
+    """The record of a page that failed, with its reason."""
     return PageRecord(key, page, "failed", reason, sha, ctx.settings_hash, ctx.model_sha256,
                       finished=_now())  # fmt: skip
 
@@ -76,7 +81,8 @@ def _with_timeout(ctx: RunContext, page: PageImage, name: str, sha: str) -> Page
     """Process a page, giving up after the page timeout (the worker thread is abandoned)."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="page")
     try:
-        return pool.submit(ctx.process, page, name, sha).result(ctx.settings.page_timeout_s)
+        future = pool.submit(ctx.pipeline.process, page, name, sha)
+        return future.result(ctx.settings.page_timeout_s)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
@@ -98,14 +104,16 @@ def _page(ctx: RunContext, key: str, sha: str, page: PageImage) -> PageRecord:
     try:
         doc = _with_timeout(ctx, page, key.rsplit("/", 1)[-1], sha)
     except FutureTimeout:
-        return _failed(ctx, key, number, f"timeout: over {ctx.settings.page_timeout_s:g} s", sha)
+        reason = f"timeout: over {ctx.settings.page_timeout_s:g} s"
+        return failed_record(ctx, key, number, reason, sha)
     except Exception as err:
-        return _failed(ctx, key, number, f"processing error: {type(err).__name__}: {err}", sha)
+        reason = f"processing error: {type(err).__name__}: {err}"
+        return failed_record(ctx, key, number, reason, sha)
     processed = time.perf_counter()
     try:
         outputs = _store(ctx, key, sha, page, doc)
     except StorageError as err:
-        return _failed(ctx, key, number, f"output not written: {err}", sha)
+        return failed_record(ctx, key, number, f"output not written: {err}", sha)
     confidences = [line.confidence for line in doc.lines() if line.confidence is not None]
     return PageRecord(
         key, number, "done", None, sha, ctx.settings_hash, ctx.model_sha256, outputs,
@@ -122,11 +130,11 @@ def process_input(ctx: RunContext, key: str) -> list[PageRecord]:
     try:
         data = _read(ctx, key)
     except ObjectMissingError:
-        records = [_failed(ctx, key, 1, "vanished: the object was deleted before it was read",
+        records = [failed_record(ctx, key, 1, "vanished: the object was deleted before it was read",
                            None)]  # fmt: skip
         return _save(ctx, records)
     except StorageError as err:
-        return _save(ctx, [_failed(ctx, key, 1, f"unreadable: {err}", None)])
+        return _save(ctx, [failed_record(ctx, key, 1, f"unreadable: {err}", None)])
     sha = sha256_hex(data)
     earlier = previous_records(ctx.dst, key)
     if still_done(ctx.dst, earlier, sha, ctx.settings_hash, ctx.model_sha256):
@@ -149,7 +157,7 @@ def _page_records(ctx: RunContext, key: str, sha: str, data: bytes) -> Iterator[
         except StopIteration:
             return
         except ImageLoadError as err:
-            yield _failed(ctx, key, number, f"{err.reason}: {err}", sha)
+            yield failed_record(ctx, key, number, f"{err.reason}: {err}", sha)
             return
         yield _page(ctx, key, sha, page)
 

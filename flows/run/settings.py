@@ -16,6 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from flows.pipeline import PipelineSettings
 from layout.images.binarize import BinarizeSettings
 from layout.images.preprocess import PreprocessSettings
 from recognition.models import shipped_model
@@ -40,6 +41,10 @@ class RunSettings(BaseModel):
     line_images: Literal["binary", "grey"] = Field(
         default="binary", description="Recognise lines cut from the binarized or the grey page."
     )
+    workers: int = Field(
+        default=2, ge=1, le=256,
+        description="Pages processed at once; their lines are recognised in shared batches.",
+    )  # fmt: skip
     device: str = "cpu"
     precision: Literal["float32", "bfloat16", "float16"] = "bfloat16"
     max_pixels: int = Field(default=200_000_000, gt=0, description="Refuse larger pages.")
@@ -72,6 +77,10 @@ class RunSettings(BaseModel):
     def predictor(self) -> PredictorSettings:
         """The recogniser's inference settings."""
         return PredictorSettings(device=self.device, precision=self.precision)
+
+    def pipeline(self) -> PipelineSettings:
+        """The settings of every stage of the page pipeline."""
+        return PipelineSettings(self.preprocess(), self.predictor(), self.glyphs, self.line_images)
 
 
 def load_settings(path: Path | None, overrides: Mapping[str, object]) -> RunSettings:

@@ -46,6 +46,16 @@ def _missing(err: Exception) -> bool:
     )
 
 
+def _default_client() -> Any:
+    """A client from boto3's usual chain of endpoint, region and credentials."""
+    return boto3.client(
+        "s3",
+        config=Config(
+            retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=60
+        ),
+    )
+
+
 class S3Storage(Storage):
     """Objects under ``s3://bucket/prefix``; keys are relative to the prefix."""
 
@@ -62,17 +72,23 @@ class S3Storage(Storage):
         self.url = f"s3://{bucket}/{self.prefix}"
         self.attempts = attempts
         self.base_delay = base_delay
-        self.client = client or boto3.client(
-            "s3",
-            config=Config(
-                retries={"max_attempts": 3, "mode": "standard"},
-                connect_timeout=5,
-                read_timeout=60,
-            ),
-        )
+        self._own_client = client is None
+        self.client = client or _default_client()
 
     def __repr__(self) -> str:
         return f"S3Storage({self.url!r})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without its boto3 client (sent to Dask workers): they make their own."""
+        state = dict(self.__dict__)
+        if self._own_client:
+            state["client"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if self.client is None:
+            self.client = _default_client()
 
     def _retry(self, action: str, call: Callable[[], T]) -> T:
         for attempt in range(1, self.attempts + 1):
