@@ -16,6 +16,7 @@ from flows.bench_preprocess import run_benchmark
 from flows.bench_recognition import run_benchmark as run_recognition_benchmark
 from flows.bench_run import run_benchmark as run_end_to_end
 from flows.conversion import convert_file, output_name
+from flows.deploy_commands import deploy_command, serve_command
 from flows.evaluate import EvaluationError, PairingError, evaluate
 from flows.files import write_atomic
 from flows.inspect_command import inspect_page, scan_for
@@ -248,6 +249,9 @@ def segment_command(
     settings = PreprocessSettings(binarize=BinarizeSettings(method=method))
     raise typer.Exit(_echo_outcomes(segment_files(images, out_dir, settings), str))
 
+
+app.command("deploy")(deploy_command)
+app.command("serve")(serve_command)
 
 bench_app = typer.Typer(help="Benchmarks: each writes its figures to a JSON file.")
 app.add_typer(bench_app, name="bench")

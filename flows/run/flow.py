@@ -15,6 +15,7 @@ import json
 import os
 import time
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry, ever
@@ -36,7 +37,7 @@ from flows.run.manifest import (
     summarize,
 )
 from flows.run.process import RunContext, failed_record, process_input
-from flows.run.settings import IMAGE_SUFFIXES, RunSettings
+from flows.run.settings import IMAGE_SUFFIXES, RunSettings, load_settings
 from flows.storage import Storage, open_storage
 from recognition.weights import file_sha256
 
@@ -110,15 +111,24 @@ def _outcome(ctx: RunContext, future: PrefectFuture[Any], key: str) -> list[Page
 
 
 @flow(name="archive-ocr-run", log_prints=True)
-def ocr_run(src: str, dst: str, settings: RunSettings) -> dict[str, Any]:
+def ocr_run(
+    src: str, dst: str, settings: RunSettings | None = None, config: str | None = None
+) -> dict[str, Any]:
     """OCR every image under SRC into PAGE-XML and ALTO under DST; returns the summary.
 
+    Settings come either as ``settings`` or from the YAML or JSON file ``config``
+    (as deployments pass them), or are all defaults.
+
     Raises:
+        ValueError: when both ``settings`` and ``config`` are given, or the file is invalid.
         FailurePolicyError: when the failure ratio passed ``max_failure_ratio`` (after
             ``min_pages_for_ratio`` pages); the inputs in flight finish, the manifest
             and report are written, and no further input is started.
     """
     started = time.monotonic()
+    if settings is not None and config is not None:
+        raise ValueError("give settings or a config file, not both")
+    settings = settings or load_settings(Path(config) if config else None, {})
     src_store, dst_store = open_storage(src), open_storage(dst)
     ctx = RunContext(src_store, dst_store, settings, settings.settings_hash(),
                      file_sha256(settings.model))  # fmt: skip
