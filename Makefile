@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 DATA ?= ../shared/data/pages
 OUT ?= out
 
-.PHONY: setup run roundtrip test bench lint clean
+.PHONY: setup run run-shared roundtrip test bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,10 +21,20 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# The main job: OCR real scans (Fraktur and Antiqua print from ../shared/data) with the
-# shipped model into $(OUT)/run, then score the result against their ground truth.
-SCANS ?= $(DATA)/vd_sbb_train
+# The main job: OCR the sample scans the project ships (two Grimm tales in Fraktur, made by
+# `archive-ocr samples`) with the shipped model into $(OUT)/samples, then score them against
+# the ground truth beside the scans.
+SAMPLES ?= flows/samples
 run: setup
+	$(BIN)/archive-ocr run $(SAMPLES) $(OUT)/samples
+	$(BIN)/archive-ocr eval $(OUT)/samples $(SAMPLES) --json $(OUT)/samples-eval.json
+	@echo "Results: $(OUT)/samples/ (NAME.page.xml and NAME.alto.xml per scan),"
+	@echo "         $(OUT)/samples/archive-ocr-report.md, $(OUT)/samples/archive-ocr-manifest.json,"
+	@echo "         scores in $(OUT)/samples-eval.json"
+
+# The same over real scans (Fraktur and Antiqua print from ../shared/data) into $(OUT)/run.
+SCANS ?= $(DATA)/vd_sbb_train
+run-shared: setup
 	-$(BIN)/archive-ocr run $(SCANS) $(OUT)/run
 	$(BIN)/archive-ocr eval $(OUT)/run $(SCANS) --json $(OUT)/run-eval.json
 	@echo "Results: $(OUT)/run/ (PAGE-XML and ALTO per scan), $(OUT)/run/archive-ocr-report.md,"

@@ -3,7 +3,9 @@
 Runs the real flow over a folder of scans that have ground truth beside them
 (``NAME.jpg`` with ``NAME.xml``, as in ``../shared/data/pages``), then scores
 the PAGE outputs with ``archive-ocr eval``: CER/WER raw and normalised and line
-detection F1, together with the run's throughput.
+detection F1, together with the run's throughput and how busy the recogniser was
+(``busy_ratio``: the share of the run it spent recognising; near 1 means the page
+workers keep it fed, so the CPU stages are not what a GPU waits on).
 """
 
 from __future__ import annotations
@@ -18,13 +20,17 @@ from typing import Any
 import torch
 
 from flows.evaluate import evaluate
+from flows.pipeline import shared_pipeline
 from flows.run.settings import RunSettings
+from recognition.batching import ReaderStats
 
 
 def run_benchmark(src: Path, settings: RunSettings, limit: int | None = None) -> dict[str, Any]:
     """Run the flow over ``src`` (at most ``limit`` scans) and score it; JSON-ready."""
     from flows.run.flow import ocr_run  # noqa: PLC0415  (Prefect only when benchmarking runs)
 
+    reader = shared_pipeline(settings.model, settings.pipeline(), settings.workers).reader
+    reader.stats = ReaderStats()
     work = Path(tempfile.mkdtemp(prefix="archive-ocr-bench-"))
     try:
         scans = sorted(p for p in src.iterdir() if p.suffix.lower() in (".jpg", ".png", ".tif"))
@@ -49,6 +55,8 @@ def run_benchmark(src: Path, settings: RunSettings, limit: int | None = None) ->
             "python": platform.python_version(),
             "gpu": torch.cuda.get_device_name() if torch.cuda.is_available() else None,
         },
+        "workers": settings.workers,
         "run": summary,
+        "recogniser": reader.stats.summary(),
         "accuracy": scores,
     }

@@ -25,6 +25,7 @@ from flows.recognition_commands import build_codec, gather, read_lines, split_ho
 from flows.roundtrip import check_file, collect_xml
 from flows.run.manifest import REPORT_KEY
 from flows.run.settings import RunSettings, load_settings
+from flows.samples import samples_command
 from flows.segment_command import segment_files
 from flows.validation import validate_file
 from layout.images.binarize import BinarizeSettings, Method
@@ -252,6 +253,7 @@ def segment_command(
 
 app.command("deploy")(deploy_command)
 app.command("serve")(serve_command)
+app.command("samples")(samples_command)
 
 bench_app = typer.Typer(help="Benchmarks: each writes its figures to a JSON file.")
 app.add_typer(bench_app, name="bench")
@@ -305,6 +307,7 @@ def bench_recognition(
 
 @bench_app.command("run")
 def bench_run(
+    *,
     src: Annotated[Path, typer.Option(help="Scans with ground-truth XML beside them.")],
     model: Annotated[Path, typer.Option(help="Recogniser model (.safetensors).")],
     out: Annotated[Path, typer.Option(help="Where to write the figures.")] = Path(
@@ -312,14 +315,19 @@ def bench_run(
     ),
     limit: Annotated[int | None, typer.Option(help="Use only the first N scans.")] = None,
     device: str = "cpu",
+    workers: Annotated[int, typer.Option(help="Pages processed at once.")] = 2,
 ) -> None:
-    """End-to-end pages per second of `archive-ocr run`, and its CER and line F1."""
-    report = run_end_to_end(src, RunSettings(model=model, device=device), limit)
+    """End-to-end pages per second of `archive-ocr run`, its CER and line F1, recogniser load."""
+    settings = RunSettings(model=model, device=device, workers=workers)
+    report = run_end_to_end(src, settings, limit)
     _write_json(out, report)
     run, acc = report["run"], report["accuracy"]
     typer.echo(f"{run['done']} pages in {run['seconds']} s ({run['pages_per_second']} pages/s); "
                f"CER {acc['cer']:.2%} (normalised {acc['cer_normalized']:.2%}), "
                f"line F1 {acc.get('lines', {}).get('f1', float('nan')):.3f}")  # fmt: skip
+    reader = report["recogniser"]
+    typer.echo(f"recogniser busy {reader['busy_ratio']} of the run; {reader['lines_per_call']} "
+               f"lines from {reader['pages_per_call']} pages per call")  # fmt: skip
     typer.echo(f"figures written to {out}")
 
 

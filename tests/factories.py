@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 import zlib
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 
@@ -161,3 +162,14 @@ def two_column_page() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
             page[top : top + h, left : left + w] = strip
             truth.append((left, top, left + w, top + h))
     return page, truth
+
+
+def any_font() -> Path:
+    """A TrueType font that every test machine has: DejaVu if installed, else Prefect's own."""
+    for candidate in (Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"),
+                      Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")):  # fmt: skip
+        if candidate.exists():
+            return candidate
+    import prefect
+
+    return next(Path(prefect.__file__).parent.glob("server/ui*/fonts/Geist-*.ttf"))

@@ -36,3 +36,4 @@ def test_bench_run_scores_the_flow(tiny_model: Path, tmp_path: Path) -> None:
     assert report["accuracy"]["documents"] == 2
     assert report["accuracy"]["lines"]["f1"] == 1.0
     assert report["accuracy"]["cer"] < 0.3
+    assert report["recogniser"]["lines"] == 6 and 0 < report["recogniser"]["busy_ratio"] <= 1
