@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from flows.deployments import DeploymentSpec, served_deployments
+from flows.processes import stop_group
 
 
 class ServerStartError(RuntimeError):
@@ -55,13 +55,7 @@ def local_server(port: int, log: Path, timeout: float = 120.0) -> Iterator[str]:
             time.sleep(0.5)
         yield api_url
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process)
 
 
 def serve_specs(specs: list[DeploymentSpec], home: Path, limit: int | None = None) -> None:

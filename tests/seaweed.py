@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import boto3
+
+from flows.processes import stop_group
 
 
 def free_port() -> int:
@@ -46,6 +47,15 @@ class SeaweedServer:
             "-s3.port.iceberg=0", "-s3.port.lance=0",
         ]  # fmt: skip
 
+    def environment(self) -> dict[str, str]:
+        """The AWS variables that point boto3's usual chain at this server."""
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "test-key",
+            "AWS_SECRET_ACCESS_KEY": "test-secret",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
+
     def client(self) -> Any:
         return boto3.client(
             "s3",
@@ -77,15 +87,26 @@ class SeaweedServer:
     def stop(self, grace: float = 0.5) -> None:
         if self.process is None:
             return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=grace)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        stop_group(self.process, grace)
         self.process = None
 
     def crash(self) -> None:
         """Kill the server at once, as a power cut would (its data stays in the folder)."""
         self.stop(grace=0.0)
+
+
+def when_work_starts(client: Any, bucket: str, action: Callable[[], None],
+                     records: str = "out/.archive-ocr/pages/") -> threading.Thread:  # fmt: skip
+    """Call ``action`` (in a thread) once the run has written its first page record."""
+
+    def watch() -> None:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            if client.list_objects_v2(Bucket=bucket, Prefix=records).get("KeyCount", 0):
+                action()
+                return
+            time.sleep(0.1)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from PIL import Image
 
 from flows.deploy_commands import parse_params
 from flows.deployments import DeploymentFileError, project_home, read_deployments
+from flows.processes import stop_group
 from flows.run.manifest import MANIFEST_KEY
 from flows.serve import local_server
 from tests.conftest import tiny_texts
@@ -78,13 +78,7 @@ def started(
     try:
         yield process
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process, grace=10)
 
 
 def prefect_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:

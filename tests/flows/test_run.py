@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import threading
-import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
@@ -19,7 +16,7 @@ from layout.xmlio import parse_xml, read_document
 from layout.xmlio.schemas import schema_errors
 from tests.conftest import tiny_texts
 from tests.factories import page_of_lines, png_claiming
-from tests.seaweed import SeaweedServer
+from tests.seaweed import SeaweedServer, when_work_starts
 
 pytestmark = pytest.mark.slow
 
@@ -44,23 +41,6 @@ def corpus() -> dict[str, bytes]:
     }
 
 
-def delete_when_work_starts(client: Any, bucket: str, key: str) -> threading.Thread:
-    """Delete one input once the run has listed SRC and written its first page record."""
-
-    def watch() -> None:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            found = client.list_objects_v2(Bucket=bucket, Prefix="out/.archive-ocr/pages/")
-            if found.get("KeyCount", 0):
-                client.delete_object(Bucket=bucket, Key=f"in/{key}")
-                return
-            time.sleep(0.1)
-
-    thread = threading.Thread(target=watch, daemon=True)
-    thread.start()
-    return thread
-
-
 @pytest.mark.usefixtures("prefect_harness")
 def test_run_over_s3_accounts_for_every_page(
     seaweed: SeaweedServer, bucket: str, tiny_model: Path, monkeypatch: pytest.MonkeyPatch
@@ -71,11 +51,11 @@ def test_run_over_s3_accounts_for_every_page(
     before = {
         o["Key"]: o["ETag"] for o in client.list_objects_v2(Bucket=bucket, Prefix="in/")["Contents"]
     }
-    monkeypatch.setenv("AWS_ENDPOINT_URL", seaweed.endpoint)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test-key")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    watcher = delete_when_work_starts(client, bucket, "zz/vanishing.png")
+    for name, value in seaweed.environment().items():
+        monkeypatch.setenv(name, value)
+    watcher = when_work_starts(  # an input vanishes after the run has listed SRC
+        client, bucket, lambda: client.delete_object(Bucket=bucket, Key="in/zz/vanishing.png")
+    )
     settings = RunSettings(model=tiny_model, max_failure_ratio=1.0)
     summary = ocr_run(f"s3://{bucket}/in", f"s3://{bucket}/out", settings)
     watcher.join(timeout=5)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 import time
 from pathlib import Path
 
@@ -16,34 +15,19 @@ from flows.run.manifest import MANIFEST_KEY
 from flows.run.settings import RunSettings
 from tests.conftest import tiny_texts
 from tests.factories import page_of_lines
-from tests.seaweed import SeaweedServer
+from tests.seaweed import SeaweedServer, when_work_starts
 
 pytestmark = pytest.mark.slow
 PAGES = 6
 
 
-def restart_when_work_starts(
-    server: SeaweedServer, down_s: float, times: dict[str, float]
-) -> threading.Thread:
-    """Kill the server once a page record is written; start it again ``down_s`` later."""
-    client = server.client()
-
-    def watch() -> None:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            found = client.list_objects_v2(Bucket="scans", Prefix="out/.archive-ocr/pages/")
-            if found.get("KeyCount", 0):
-                server.crash()
-                times["crashed"] = time.monotonic()
-                time.sleep(down_s)
-                server.start()
-                times["back"] = time.monotonic()
-                return
-            time.sleep(0.1)
-
-    thread = threading.Thread(target=watch, daemon=True)
-    thread.start()
-    return thread
+def restart(server: SeaweedServer, down_s: float, times: dict[str, float]) -> None:
+    """Kill the server, and start it again ``down_s`` later."""
+    server.crash()
+    times["crashed"] = time.monotonic()
+    time.sleep(down_s)
+    server.start()
+    times["back"] = time.monotonic()
 
 
 @pytest.mark.usefixtures("prefect_harness")
@@ -59,13 +43,10 @@ def test_run_survives_the_s3_server_restarting(
             buffer = io.BytesIO()
             Image.fromarray(page_of_lines(tiny_texts(3, seed=20 + n))).save(buffer, format="PNG")
             client.put_object(Bucket="scans", Key=f"in/p{n:02d}.png", Body=buffer.getvalue())
-        for name, value in (("AWS_ENDPOINT_URL", server.endpoint),
-                            ("AWS_ACCESS_KEY_ID", "test-key"),
-                            ("AWS_SECRET_ACCESS_KEY", "test-secret"),
-                            ("AWS_DEFAULT_REGION", "us-east-1")):  # fmt: skip
+        for name, value in server.environment().items():
             monkeypatch.setenv(name, value)
         times: dict[str, float] = {}
-        restarter = restart_when_work_starts(server, down_s=3.0, times=times)
+        restarter = when_work_starts(client, "scans", lambda: restart(server, 3.0, times))
         summary = ocr_run("s3://scans/in", "s3://scans/out", RunSettings(model=tiny_model))
         finished = time.monotonic()
         restarter.join(timeout=120)
