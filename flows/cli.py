@@ -27,11 +27,13 @@ from flows.run.manifest import REPORT_KEY
 from flows.run.settings import RunSettings, load_settings
 from flows.samples import samples_command
 from flows.segment_command import segment_files
+from flows.synth_command import synth_lines_command
 from flows.validation import validate_file
 from layout.images.binarize import BinarizeSettings, Method
 from layout.images.errors import ImageLoadError
 from layout.images.preprocess import PreprocessSettings
 from layout.xmlio import XMLFormat, XMLFormatError, read_document
+from recognition.degrade import augmenter
 from recognition.model import sized_config
 from recognition.models import shipped_model
 from recognition.predictor import Precision, PredictorSettings
@@ -255,6 +257,10 @@ app.command("deploy")(deploy_command)
 app.command("serve")(serve_command)
 app.command("samples")(samples_command)
 
+synth_app = typer.Typer(help="Synthetic training data.")
+synth_app.command("lines")(synth_lines_command)
+app.add_typer(synth_app, name="synth")
+
 bench_app = typer.Typer(help="Benchmarks: each writes its figures to a JSON file.")
 app.add_typer(bench_app, name="bench")
 
@@ -359,8 +365,14 @@ def train_recognition(
     seed: int = 0,
     size: Annotated[str, typer.Option(help="Model size: base or small.")] = "base",
     threads: Annotated[int | None, typer.Option(help="CPU threads for torch.")] = None,
+    augment: Annotated[
+        float, typer.Option(help="Degrade training lines on the fly at this strength (0: off).")
+    ] = 0.0,
 ) -> None:
-    """Train the CNN-LSTM recogniser; early stopping on validation CER (held-out documents)."""
+    """Train the CNN-LSTM recogniser; early stopping on validation CER (held-out documents).
+
+    Synthetic lines (``archive-ocr synth lines``) are one more --train folder.
+    """
     train_files, held = split_holdout(gather(train_dirs), holdout or [])
     val_files = held + gather(val_dirs or [])
     if not train_files or not val_files:
@@ -381,6 +393,7 @@ def train_recognition(
             bar.set_postfix(epoch=event["epoch"], loss=f"{event['loss']:.3f}")
 
         state = train(train_files, val_files, codec, out_dir, settings, resume=resume,
+                      augment=augmenter(augment) if augment > 0 else None,
                       config=sized_config(codec.classes, size), progress=progress)  # fmt: skip
     typer.echo(f"best validation CER {state.best_cer:.2%} at epoch {state.best_epoch}; "
                f"model: {out_dir / 'model.safetensors'}")  # fmt: skip

@@ -1,0 +1,75 @@
+"""Synthetic lines and degradations: labels match what is drawn, and a seed reproduces a line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from recognition.codec import Codec
+from recognition.data import find_line_files
+from recognition.degrade import augmenter, degrade
+from recognition.model import ModelConfig
+from recognition.synthetic import NoFontError, covers, render_line, synthetic_lines
+from recognition.training import TrainSettings, train
+from tests.factories import any_font
+
+TEXTS = ["The register of baptisms, 1701", "Names of the godparents and witnesses"]
+
+
+def ink_columns(image: np.ndarray) -> np.ndarray:
+    return np.flatnonzero((image < 128).any(axis=0))
+
+
+def test_rendered_line_holds_the_whole_text() -> None:
+    image = render_line(TEXTS[0], any_font(), size=40)
+    columns = ink_columns(image)
+    assert image.dtype == np.uint8 and 40 <= image.shape[0] <= 80
+    assert columns[0] <= 12 and columns[-1] >= image.shape[1] - 12  # nothing clipped
+    shorter = render_line(TEXTS[0][:10], any_font(), size=40)
+    assert shorter.shape[1] < image.shape[1] / 2
+
+
+def test_degradation_keeps_size_and_ink_and_is_reproducible() -> None:
+    clean = render_line(TEXTS[1], any_font(), size=36)
+    ink = clean < 128
+    first = degrade(clean, np.random.default_rng(5), strength=0.8)
+    again = degrade(clean, np.random.default_rng(5), strength=0.8)
+    other = degrade(clean, np.random.default_rng(6), strength=0.8)
+    assert first.shape == clean.shape and first.dtype == np.uint8
+    assert np.array_equal(first, again) and not np.array_equal(first, other)
+    assert first[ink].mean() + 60 < first[~ink].mean()  # ink stays clearly darker than paper
+    assert np.array_equal(degrade(clean, np.random.default_rng(5), strength=0.0), clean)
+
+
+def test_texts_go_only_to_fonts_that_have_their_glyphs(tmp_path: Path) -> None:
+    font = any_font()
+    missing = next(c for c in "ſꝛ⸗\U00013000" if not covers(font, c))
+    with pytest.raises(NoFontError, match="no font covers"):
+        list(synthetic_lines([f"la{missing}"], [font], 1))
+    samples = list(synthetic_lines(TEXTS, [font], 6, seed=2))
+    assert {s.text for s in samples} <= set(TEXTS) and len(samples) == 6
+    assert all(s.source.startswith(f"synthetic:{font.name}") for s in samples)
+
+
+def test_synth_lines_command_writes_a_line_folder(tmp_path: Path) -> None:
+    texts = tmp_path / "texts.txt"
+    texts.write_text("\n".join(TEXTS) + "\n\n", encoding="utf-8")
+    arguments = ["synth", "lines", "--texts", str(texts), "--font", str(any_font()),
+                 "--count", "5", "-o", str(tmp_path / "l")]  # fmt: skip
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    found = find_line_files(tmp_path / "l")
+    assert len(found) == 5 and {f.text for f in found} <= set(TEXTS)
+
+
+def test_training_takes_augmented_lines(tmp_path: Path) -> None:
+    samples = list(synthetic_lines(TEXTS, [any_font()], 8, seed=1, strength=0.3))
+    codec = Codec(sorted({c for s in samples for c in s.text}))
+    config = ModelConfig(classes=codec.classes, channels=(8, 8, 8, 8, 8), hidden=16, layers=1)
+    state = train(samples, samples[:2], codec, tmp_path, TrainSettings(epochs=1, batch_size=4,
+                  max_steps=2, threads=1), config=config, augment=augmenter(0.5))  # fmt: skip
+    assert state.step == 2 and (tmp_path / "model.safetensors").exists()
