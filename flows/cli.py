@@ -27,13 +27,14 @@ from flows.run.manifest import REPORT_KEY
 from flows.run.settings import RunSettings, load_settings
 from flows.samples import samples_command
 from flows.segment_command import segment_files
-from flows.synth_command import synth_lines_command
+from flows.synth_command import read_texts, synth_lines_command
 from flows.validation import validate_file
 from layout.images.binarize import BinarizeSettings, Method
 from layout.images.errors import ImageLoadError
 from layout.images.preprocess import PreprocessSettings
 from layout.xmlio import XMLFormat, XMLFormatError, read_document
 from recognition.degrade import augmenter
+from recognition.language_model import CharLanguageModel
 from recognition.model import sized_config
 from recognition.models import shipped_model
 from recognition.predictor import Precision, PredictorSettings
@@ -399,18 +400,40 @@ def train_recognition(
                f"model: {out_dir / 'model.safetensors'}")  # fmt: skip
 
 
+@train_app.command("lm")
+def train_lm(
+    sources: Annotated[list[Path], typer.Argument(help="Line folders (*.gt.txt) or text files.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="The model's JSON file.")],
+    order: Annotated[int, typer.Option(help="Graphemes of context plus one.")] = 5,
+) -> None:
+    """Fit a character n-gram language model for beam search (read-lines --lm)."""
+    texts = [f.text for f in gather([p for p in sources if p.is_dir()])]
+    texts += [line for p in sources if p.is_file() for line in read_texts(p)]
+    if not texts:
+        typer.echo("error: no text found", err=True)
+        raise typer.Exit(2)
+    CharLanguageModel.fit(texts, order).save(out)
+    typer.echo(f"{len(texts)} lines, order {order}: {out}")
+
+
 @app.command("read-lines")
 def read_lines_command(
     folder: Annotated[Path, typer.Argument(help="Folder of line images.")],
+    *,
     out_dir: Annotated[Path, typer.Option("-o", "--out", help="Where to write <stem>.txt.")],
     model: Annotated[
         Path | None, typer.Option(help="Recogniser model; the shipped default if omitted.")
     ] = None,
     device: str = "cpu",
     precision: Annotated[Precision, typer.Option(help="GPU precision.")] = "bfloat16",
+    beam: Annotated[int, typer.Option(help="Beam width; 1 is greedy decoding.")] = 1,
+    lm: Annotated[Path | None, typer.Option(help="Character n-gram model (train lm).")] = None,
+    lm_weight: float = 0.3,
+    lexicon: Annotated[Path | None, typer.Option(help="Word list the search prefers.")] = None,
 ) -> None:
     """Recognise every line image under FOLDER into OUT/<stem>.txt."""
-    settings = PredictorSettings(device=device, precision=precision)
+    settings = PredictorSettings(device=device, precision=precision, beam_width=beam, lm=lm,
+                                 lm_weight=lm_weight, lexicon=lexicon)  # fmt: skip
     model = model or shipped_model()
     count = sum(1 for _ in read_lines(folder, out_dir, model, settings))
     typer.echo(f"{count} lines read into {out_dir}")

@@ -28,7 +28,7 @@ from layout.segment_classic import segment
 from layout.transform import transform_page
 from recognition.batching import SharedReader
 from recognition.predictor import Predictor, PredictorSettings
-from recognition.weights import load_model
+from recognition.weights import file_sha256, load_model
 
 LineSource = Literal["binary", "grey"]
 
@@ -99,6 +99,19 @@ class PagePipeline:
         self.predictor = Predictor(loaded, self.settings.predictor)
         self.reader = SharedReader(self.predictor, workers)
         self.model = ModelRef(loaded.name, loaded.sha256)
+        predictor = self.settings.predictor
+        self.decoding = "greedy CTC decoding"
+        self.decoding_parameters: dict[str, object] = {"beam_width": predictor.beam_width}
+        if predictor.beam_width > 1 or predictor.lm:
+            self.decoding = "CTC prefix beam search" + (
+                " with a character n-gram model" if predictor.lm else ""
+            )
+        if predictor.lm:
+            self.decoding_parameters |= {
+                "lm": predictor.lm.name,
+                "lm_sha256": file_sha256(predictor.lm),
+                "lm_weight": predictor.lm_weight,
+            }
 
     def recognise(self, found: Page, done: Preprocessed) -> None:
         """Read every line of the page (in the straightened frame) and attach the text."""
@@ -120,11 +133,12 @@ class PagePipeline:
         result.metadata.steps += [
             *layout_steps(page, done, self.settings.preprocess),
             step(
-                "text recognition (CNN-LSTM, greedy CTC decoding)",
+                f"text recognition (CNN-LSTM, {self.decoding})",
                 {
                     "precision": self.settings.predictor.precision,
                     "glyphs": self.settings.glyphs,
                     "line_images": self.settings.line_images,
+                    **self.decoding_parameters,
                 },
                 model=self.model,
                 category="contentGeneration",

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import torch
 
+from recognition.beam import BeamDecoder, BeamSettings
+from recognition.codec import Codec
 from recognition.decoding import GreedyDecoder, Recognized
+from recognition.language_model import CharLanguageModel
 from recognition.lines import normalize_line, pad_batch, width_batches
 from recognition.weights import LoadedModel
 
@@ -31,6 +35,13 @@ class PredictorSettings:
     max_batch: int = 64
     max_pixels: int = 64 * 2048
     threads: int | None = None
+    beam_width: int = 1
+    """1: greedy decoding; more: CTC prefix beam search."""
+    lm: Path | None = None
+    """Character n-gram model (JSON, ``archive-ocr train lm``) for the beam search."""
+    lm_weight: float = 0.3
+    lexicon: Path | None = None
+    """Word list (one per line) whose words the beam search prefers."""
 
 
 class Predictor:
@@ -40,7 +51,7 @@ class Predictor:
         self.settings = settings or PredictorSettings()
         self.loaded = loaded
         self.model = loaded.model.to(self.settings.device).eval()
-        self.decoder = GreedyDecoder(loaded.codec)
+        self.decoder = decoder_for(loaded.codec, self.settings)
         if self.settings.threads:
             torch.set_num_threads(self.settings.threads)
 
@@ -69,6 +80,21 @@ class Predictor:
             for i, recognised in zip(batch, decoded, strict=True):
                 results[i] = _to_input_pixels(recognised, lines[i].shape[1] / widths[i])
         return [r if r is not None else Recognized("", 0.0) for r in results]
+
+
+def decoder_for(codec: Codec, settings: PredictorSettings) -> GreedyDecoder | BeamDecoder:
+    """Greedy decoding, or beam search with the settings' language model and lexicon."""
+    if settings.beam_width <= 1 and settings.lm is None and settings.lexicon is None:
+        return GreedyDecoder(codec)
+    lm = CharLanguageModel.load(settings.lm) if settings.lm else None
+    words = (
+        frozenset(settings.lexicon.read_text(encoding="utf-8").split())
+        if settings.lexicon
+        else frozenset()
+    )
+    beam = BeamSettings(width=max(settings.beam_width, 2), lm_weight=settings.lm_weight,
+                        lexicon=words)  # fmt: skip
+    return BeamDecoder(codec, beam, lm)
 
 
 def _to_input_pixels(recognised: Recognized, scale: float) -> Recognized:

@@ -21,6 +21,7 @@ from layout.images.binarize import BinarizeSettings
 from layout.images.preprocess import PreprocessSettings
 from recognition.models import shipped_model
 from recognition.predictor import PredictorSettings
+from recognition.weights import file_sha256
 
 IMAGE_SUFFIXES = (".tif", ".tiff", ".jpg", ".jpeg", ".png", ".jp2", ".j2k", ".webp")
 
@@ -45,6 +46,13 @@ class RunSettings(BaseModel):
         default=2, ge=1, le=256,
         description="Pages processed at once; their lines are recognised in shared batches.",
     )  # fmt: skip
+    beam_width: int = Field(
+        default=1, ge=1, le=64, description="1: greedy decoding; more: CTC prefix beam search."
+    )
+    lm: Path | None = Field(
+        default=None, description="Character n-gram model (JSON) for the beam search."
+    )
+    lm_weight: float = Field(default=0.3, ge=0, le=5)
     device: str = "cpu"
     precision: Literal["float32", "bfloat16", "float16"] = "bfloat16"
     max_pixels: int = Field(default=200_000_000, gt=0, description="Refuse larger pages.")
@@ -61,7 +69,9 @@ class RunSettings(BaseModel):
         """The settings that shape the outputs (the model enters by its checksum)."""
         return {"binarization": self.binarization, "max_skew": self.max_skew,
                 "glyphs": self.glyphs, "precision": self.precision,
-                "line_images": self.line_images}  # fmt: skip
+                "line_images": self.line_images, "beam_width": self.beam_width,
+                "lm": file_sha256(self.lm) if self.lm else None,
+                "lm_weight": self.lm_weight if self.lm else None}  # fmt: skip
 
     def settings_hash(self) -> str:
         """sha256 of the output settings as canonical JSON."""
@@ -76,7 +86,9 @@ class RunSettings(BaseModel):
 
     def predictor(self) -> PredictorSettings:
         """The recogniser's inference settings."""
-        return PredictorSettings(device=self.device, precision=self.precision)
+        return PredictorSettings(device=self.device, precision=self.precision,
+                                 beam_width=self.beam_width, lm=self.lm,
+                                 lm_weight=self.lm_weight)  # fmt: skip
 
     def pipeline(self) -> PipelineSettings:
         """The settings of every stage of the page pipeline."""

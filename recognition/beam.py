@@ -1,0 +1,142 @@
+"""CTC prefix beam search, optionally with a character language model and a lexicon.
+
+The search keeps the ``width`` best prefixes, each with the log-probability
+of the paths that end in a blank and of those that end in its last grapheme;
+at each frame only graphemes above ``prune`` probability (and the best few)
+are tried. A language model adds ``lm_weight`` times the log-probability of
+each grapheme given the prefix; a lexicon adds ``lexicon_bonus`` for every
+completed word found in it. The result has the same form as greedy
+decoding: per-grapheme confidences (the best probability over the frames
+the grapheme spans) and x ranges in the input line image.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from recognition.codec import BLANK, Codec
+from recognition.decoding import Char, Recognized
+from recognition.language_model import CharLanguageModel
+from recognition.model import WIDTH_REDUCTION
+
+NEG_INF = -math.inf
+
+
+def _logadd(a: float, b: float) -> float:
+    if a == NEG_INF:
+        return b
+    if b == NEG_INF:
+        return a
+    return max(a, b) + math.log1p(math.exp(-abs(a - b)))
+
+
+@dataclass(slots=True)
+class _Beam:
+    blank: float = NEG_INF
+    label: float = NEG_INF
+    bonus: float = 0.0
+    """Language model and lexicon score of the prefix."""
+    frames: tuple[int, ...] = ()
+    """The frame at which each label of the prefix was first emitted."""
+
+    def total(self) -> float:
+        return _logadd(self.blank, self.label)
+
+
+@dataclass(frozen=True, slots=True)
+class BeamSettings:
+    """Search width, pruning and the weights of the optional scorers."""
+
+    width: int = 8
+    prune: float = 1e-3
+    top: int = 6
+    lm_weight: float = 0.3
+    lexicon_bonus: float = 1.0
+    lexicon: frozenset[str] = field(default_factory=frozenset)
+
+
+class BeamDecoder:
+    """Prefix beam search over CTC output; same interface as the greedy decoder."""
+
+    def __init__(
+        self,
+        codec: Codec,
+        settings: BeamSettings | None = None,
+        lm: CharLanguageModel | None = None,
+        scale: float = WIDTH_REDUCTION,
+    ) -> None:
+        self.codec = codec
+        self.settings = settings or BeamSettings()
+        self.lm = lm
+        self.scale = scale
+        self.symbols = {label: codec.decode([label]) for label in range(1, codec.classes)}
+
+    def _extension(self, prefix: tuple[int, ...], label: int) -> float:
+        """Language model and lexicon score of appending ``label`` to ``prefix``."""
+        text = [self.symbols[p] for p in prefix]
+        symbol = self.symbols[label]
+        score = 0.0
+        if self.lm is not None:
+            score += self.settings.lm_weight * self.lm.logprob(self.lm.context(text), symbol)
+        if symbol.isspace() and self.settings.lexicon:
+            score += self._word_bonus(text)
+        return score
+
+    def _word_bonus(self, text: list[str]) -> float:
+        word = "".join(text).rsplit(" ", 1)[-1].strip(".,;:!?()\"'«»„“”")
+        return self.settings.lexicon_bonus if word and word in self.settings.lexicon else 0.0
+
+    def _step(self, beams: dict[tuple[int, ...], _Beam], logp: np.ndarray,
+              labels: list[int], t: int) -> dict[tuple[int, ...], _Beam]:  # fmt: skip
+        following: dict[tuple[int, ...], _Beam] = {}
+        for prefix, beam in beams.items():
+            total = beam.total()
+            same = following.setdefault(prefix, _Beam(bonus=beam.bonus, frames=beam.frames))
+            same.blank = _logadd(same.blank, total + float(logp[BLANK]))
+            if prefix:  # the last label goes on without a blank in between
+                same.label = _logadd(same.label, beam.label + float(logp[prefix[-1]]))
+            for label in labels:
+                new = (*prefix, label)
+                source = beam.blank if prefix and label == prefix[-1] else total
+                if new not in following:
+                    following[new] = _Beam(bonus=beam.bonus + self._extension(prefix, label),
+                                           frames=(*beam.frames, t))  # fmt: skip
+                target = following[new]
+                target.label = _logadd(target.label, source + float(logp[label]))
+        ranked = sorted(following.items(), key=lambda kv: kv[1].total() + kv[1].bonus,
+                        reverse=True)  # fmt: skip
+        return dict(ranked[: self.settings.width])
+
+    def decode(self, probs: np.ndarray) -> Recognized:
+        """Decode one line from its (T, C) probabilities (not log)."""
+        if probs.size == 0:
+            return Recognized("", 0.0)
+        logp = np.log(np.maximum(probs, 1e-12))
+        beams: dict[tuple[int, ...], _Beam] = {(): _Beam(blank=0.0)}
+        for t in range(len(probs)):
+            order = np.argsort(probs[t])[::-1][: self.settings.top]
+            labels = [int(c) for c in order
+                      if c != BLANK and probs[t, c] >= self.settings.prune]  # fmt: skip
+            beams = self._step(beams, logp[t], labels, t)
+        best_prefix, best = max(beams.items(), key=lambda kv: kv[1].total() + kv[1].bonus)
+        return self._recognized(best_prefix, best.frames, probs)
+
+    def _recognized(self, prefix: tuple[int, ...], frames: tuple[int, ...],
+                    probs: np.ndarray) -> Recognized:  # fmt: skip
+        chars = []
+        for i, (label, start) in enumerate(zip(prefix, frames, strict=True)):
+            end = frames[i + 1] if i + 1 < len(frames) else len(probs)
+            span = probs[start:end, label]
+            stop = start + int(np.flatnonzero(span >= span.max() * 0.5).max()) + 1
+            chars.append(Char(self.symbols[label], float(span.max()),
+                              start * self.scale, stop * self.scale))  # fmt: skip
+        confidence = float(np.mean([c.confidence for c in chars])) if chars else 0.0
+        return Recognized("".join(c.text for c in chars), confidence, chars)
+
+    def decode_batch(self, log_probs: np.ndarray, lengths: np.ndarray) -> list[Recognized]:
+        """Decode (T, B, C) log-probabilities, each line up to its own length."""
+        probs = np.exp(log_probs)
+        return [self.decode(probs[: int(n), b]) for b, n in enumerate(lengths)]

@@ -1,0 +1,93 @@
+"""A character n-gram language model for CTC beam search.
+
+Counts of graphemes after contexts of up to ``order - 1`` graphemes, with
+Witten-Bell interpolation down to a uniform distribution, so that every
+grapheme keeps some probability. Fitted on transcriptions (training lines or
+any period text) and stored as JSON beside a model; never pickled.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from recognition.codec import graphemes
+
+START = "\x02"
+"""Context padding before the first grapheme of a line."""
+
+
+class CharLanguageModel:
+    """P(grapheme | previous graphemes), Witten-Bell interpolated."""
+
+    def __init__(self, order: int, counts: dict[tuple[str, ...], Counter[str]]) -> None:
+        self.order = order
+        self.counts = counts
+        self.vocabulary = {g for following in counts.values() for g in following}
+        self._uniform = 1.0 / (len(self.vocabulary) + 1)
+        self.logprob = lru_cache(maxsize=200_000)(self._logprob)
+
+    @classmethod
+    def fit(cls, texts: Iterable[str], order: int = 5) -> CharLanguageModel:
+        """Count every context of 0 to ``order - 1`` graphemes in the texts."""
+        if order < 1:
+            raise ValueError("order must be at least 1")
+        counts: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+        for text in texts:
+            padded = [START] * (order - 1) + graphemes(text)
+            for i in range(order - 1, len(padded)):
+                for n in range(order):
+                    counts[tuple(padded[i - n : i])][padded[i]] += 1
+        return cls(order, dict(counts))
+
+    def _probability(self, context: tuple[str, ...], grapheme: str) -> float:
+        lower = self._uniform if not context else self._probability(context[1:], grapheme)
+        following = self.counts.get(context)
+        if not following:
+            return lower
+        total = sum(following.values())
+        types = len(following)
+        return (following.get(grapheme, 0) + types * lower) / (total + types)
+
+    def _logprob(self, context: tuple[str, ...], grapheme: str) -> float:
+        context = context[len(context) - (self.order - 1) :] if self.order > 1 else ()
+        return math.log(self._probability(context, grapheme))
+
+    def context(self, history: list[str]) -> tuple[str, ...]:
+        """The padded context of the graphemes read so far."""
+        padded = [START] * (self.order - 1) + history
+        return tuple(padded[len(padded) - (self.order - 1) :]) if self.order > 1 else ()
+
+    def perplexity(self, texts: Iterable[str]) -> float:
+        """Per-grapheme perplexity on texts (lower is better)."""
+        total, count = 0.0, 0
+        for text in texts:
+            history: list[str] = []
+            for g in graphemes(text):
+                total -= self.logprob(self.context(history), g)
+                history.append(g)
+                count += 1
+        return math.exp(total / count) if count else math.inf
+
+    def save(self, path: Path) -> None:
+        """Write the counts as JSON."""
+        data = {
+            "format": "archive-ocr char-ngram 1",
+            "order": self.order,
+            "counts": [[list(context), dict(following)]
+                       for context, following in self.counts.items()],
+        }  # fmt: skip
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> CharLanguageModel:
+        """Read a model written by :meth:`save`."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != "archive-ocr char-ngram 1":
+            raise ValueError(f"{path} is not an archive-ocr character language model")
+        counts = {tuple(context): Counter(following) for context, following in data["counts"]}
+        return cls(int(data["order"]), counts)

@@ -1,0 +1,32 @@
+"""Run settings: files and overrides validated; only what shapes the outputs redoes pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.run.settings import RunSettings, load_settings
+from recognition.language_model import CharLanguageModel
+
+
+def test_settings_that_change_outputs_change_the_hash(tmp_path: Path) -> None:
+    base = RunSettings()
+    assert RunSettings(workers=8, page_timeout_s=5).settings_hash() == base.settings_hash()
+    assert RunSettings(beam_width=8).settings_hash() != base.settings_hash()
+    lm = tmp_path / "lm.json"
+    CharLanguageModel.fit(["abc"], 2).save(lm)
+    with_lm = RunSettings(beam_width=8, lm=lm).settings_hash()
+    assert with_lm != RunSettings(beam_width=8).settings_hash()
+    CharLanguageModel.fit(["abd"], 2).save(lm)  # another model under the same name
+    assert RunSettings(beam_width=8, lm=lm).settings_hash() != with_lm
+
+
+def test_config_file_with_overrides_and_unknown_keys(tmp_path: Path) -> None:
+    config = tmp_path / "run.yaml"
+    config.write_text("workers: 4\nbeam_width: 6\nlm_weight: 0.5\n")
+    settings = load_settings(config, {"workers": 3, "device": None})
+    assert (settings.workers, settings.beam_width, settings.lm_weight) == (3, 6, 0.5)
+    config.write_text("beam: 6\n")
+    with pytest.raises(ValueError, match="beam"):
+        load_settings(config, {})
