@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import struct
 import zlib
 from datetime import UTC, datetime
@@ -165,11 +166,18 @@ def two_column_page() -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
 
 
 def any_font() -> Path:
-    """A TrueType font that every test machine has: DejaVu if installed, else Prefect's own."""
-    for candidate in (Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"),
-                      Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")):  # fmt: skip
-        if candidate.exists():
-            return candidate
-    import prefect
+    """A TrueType font with ſ that every test machine has: DejaVu Serif, else a packaged one."""
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+    return dejavu if dejavu.exists() else packaged_font()
 
-    return next(Path(prefect.__file__).parent.glob("server/ui*/fonts/Geist-*.ttf"))
+
+@functools.cache
+def packaged_font() -> Path:
+    """The first font file inside the installed packages that has ſ and the umlauts."""
+    from recognition.synthetic import covers
+
+    site = Path(np.__file__).parents[1]
+    for candidate in sorted(site.rglob("*.ttf")):
+        if covers(candidate, "ſäöüßÄÖÜ"):
+            return candidate
+    raise FileNotFoundError(f"no font with ſ under {site}")
