@@ -6,6 +6,17 @@ import os
 import tempfile
 from pathlib import Path
 
+import cv2
+import numpy as np
+
+
+def png_bytes(pixels: np.ndarray) -> bytes:
+    """A greyscale or colour array encoded as PNG."""
+    ok, encoded = cv2.imencode(".png", pixels)
+    if not ok:
+        raise ValueError("PNG encoding failed")
+    return bytes(encoded.tobytes())
+
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and an atomic rename.

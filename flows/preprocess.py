@@ -15,10 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import cv2
-import numpy as np
-
-from flows.files import write_atomic
+from flows.files import png_bytes, write_atomic
 from layout.images.errors import ImageLoadError
 from layout.images.loading import PageImage, load_pages
 from layout.images.preprocess import PreprocessSettings, preprocess
@@ -33,13 +30,6 @@ class Failure:
     path: Path
     reason: str
     message: str
-
-
-def _png(pixels: np.ndarray) -> bytes:
-    ok, encoded = cv2.imencode(".png", pixels)
-    if not ok:
-        raise ValueError("PNG encoding failed")
-    return bytes(encoded.tobytes())
 
 
 def page_stem(path: Path, page: PageImage) -> str:
@@ -83,8 +73,8 @@ def preprocess_file(path: Path, out_dir: Path, settings: PreprocessSettings) -> 
             "size": list(page.size),
             "timings": {"load_s": loaded - start, **result.timings},
         }
-        write_atomic(out_dir / f"{stem}.png", _png(result.grey))
-        write_atomic(out_dir / f"{stem}.bin.png", _png(result.binary))
+        write_atomic(out_dir / f"{stem}.png", png_bytes(result.grey))
+        write_atomic(out_dir / f"{stem}.bin.png", png_bytes(result.binary))
         write_atomic(out_dir / f"{stem}.json", json.dumps(report, indent=2).encode() + b"\n")
         start = time.perf_counter()
         yield stem

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from PIL import Image
 
-from flows.files import write_atomic
+from flows.files import png_bytes, write_atomic
 from recognition.synthetic import NoFontError, synthetic_lines
 
 
@@ -39,10 +37,8 @@ def synth_lines_command(
     try:
         for n, sample in enumerate(synthetic_lines(lines, fonts, count, seed=seed,
                                                    strength=strength)):  # fmt: skip
-            buffer = io.BytesIO()
-            Image.fromarray(sample.image).save(buffer, format="PNG")
             stem = out_dir / f"{prefix}-{n:06d}"
-            write_atomic(stem.with_suffix(".png"), buffer.getvalue())
+            write_atomic(stem.with_suffix(".png"), png_bytes(sample.image))
             write_atomic(stem.with_name(stem.name + ".gt.txt"), (sample.text + "\n").encode())
     except (NoFontError, OSError) as err:
         typer.echo(f"error: {err}", err=True)

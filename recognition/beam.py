@@ -76,17 +76,19 @@ class BeamDecoder:
 
     def _extension(self, prefix: tuple[int, ...], label: int) -> float:
         """Language model and lexicon score of appending ``label`` to ``prefix``."""
-        text = [self.symbols[p] for p in prefix]
         symbol = self.symbols[label]
         score = 0.0
-        if self.lm is not None:
-            score += self.settings.lm_weight * self.lm.logprob(self.lm.context(text), symbol)
+        if self.lm is not None:  # only the last order - 1 graphemes are context
+            tail = prefix[max(len(prefix) - (self.lm.order - 1), 0) :] if self.lm.order > 1 else ()
+            history = [self.symbols[p] for p in tail]
+            score += self.settings.lm_weight * self.lm.logprob(self.lm.context(history), symbol)
         if symbol.isspace() and self.settings.lexicon:
-            score += self._word_bonus(text)
+            score += self._word_bonus(prefix)
         return score
 
-    def _word_bonus(self, text: list[str]) -> float:
-        word = "".join(text).rsplit(" ", 1)[-1].strip(".,;:!?()\"'«»„“”")
+    def _word_bonus(self, prefix: tuple[int, ...]) -> float:
+        text = "".join(self.symbols[p] for p in prefix)
+        word = text.rsplit(" ", 1)[-1].strip(".,;:!?()\"'«»„“”")
         return self.settings.lexicon_bonus if word and word in self.settings.lexicon else 0.0
 
     def _step(self, beams: dict[tuple[int, ...], _Beam], logp: np.ndarray,

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -49,17 +50,6 @@ def test_the_shipped_deployments_file_reads_and_its_configs_are_valid() -> None:
         "a": 1, "b": "s3://x/y", "c": {"k": True}}  # fmt: skip
 
 
-def scans_and_config(tmp_path: Path, model: Path) -> tuple[Path, Path, Path]:
-    """Two pages to read, an empty destination, and a settings file naming the tiny model."""
-    src, dst = tmp_path / "scans", tmp_path / "ocr"
-    src.mkdir()
-    for n in range(2):
-        Image.fromarray(page_of_lines(tiny_texts(3, seed=60 + n))).save(src / f"f{n}.png")
-    config = tmp_path / "settings.yaml"
-    config.write_text(f"model: {model}\nworkers: 2\n")
-    return src, dst, config
-
-
 def wait_for(path: Path, timeout: float, process: subprocess.Popen[bytes] | None = None) -> None:
     deadline = time.monotonic() + timeout
     while not path.exists():
@@ -81,31 +71,47 @@ def started(
         stop_group(process, grace=10)
 
 
-def prefect_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """A Prefect home of the test's own; the server schedules every second."""
+@dataclass(frozen=True)
+class Trial:
+    """Two scans to read, where results go, a Prefect home of the test's own, and the
+    deployment arguments: registers-nightly every minute on those scans with the tiny model."""
+
+    dst: Path
+    env: dict[str, str]
+    arguments: list[str]
+
+
+@pytest.fixture()
+def trial(tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Trial:
+    src, dst = tmp_path / "scans", tmp_path / "ocr"
+    src.mkdir()
+    for n in range(2):
+        Image.fromarray(page_of_lines(tiny_texts(3, seed=60 + n))).save(src / f"f{n}.png")
+    config = tmp_path / "settings.yaml"
+    config.write_text(f"model: {tiny_model}\nworkers: 2\n")
     for name, value in (("PREFECT_HOME", str(tmp_path / "prefect-home")),
                         ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
                         ("PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS", "1")):  # fmt: skip
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    return dict(os.environ)
+    arguments = ["--prefect-file", str(PREFECT_FILE), "-n", "registers-nightly",
+                 "--cron", "* * * * *", "--param", f"src={src}", "--param", f"dst={dst}",
+                 "--param", f"config={config}"]  # fmt: skip
+    return Trial(dst, dict(os.environ), arguments)
 
 
 @pytest.mark.slow
 def test_scheduled_deployment_runs_on_a_real_server_and_worker(
-    tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    trial: Trial, tmp_path: Path
 ) -> None:
-    src, dst, config = scans_and_config(tmp_path, tiny_model)
-    env = prefect_env(tmp_path, monkeypatch)
+    env, dst = trial.env, trial.dst
     cli = [sys.executable, "-m", "flows.cli"]
     with local_server(free_port(), tmp_path / "server.log") as api_url:
         env["PREFECT_API_URL"] = api_url
         subprocess.run([sys.executable, "-m", "prefect", "work-pool", "create", "trial-pool",
                         "--type", "process"], env=env, check=True, capture_output=True)  # fmt: skip
         deployed = subprocess.run(
-            [*cli, "deploy", "--prefect-file", str(PREFECT_FILE), "-n", "registers-nightly",
-             "--pool", "trial-pool", "--cron", "* * * * *", "--param", f"src={src}",
-             "--param", f"dst={dst}", "--param", f"config={config}"],
+            [*cli, "deploy", *trial.arguments, "--pool", "trial-pool"],
             env=env, capture_output=True, text=True, cwd=tmp_path, check=False,
         )  # fmt: skip
         assert deployed.returncode == 0, deployed.stderr
@@ -134,16 +140,11 @@ def flow_runs(api_url: str) -> list[dict[str, object]]:
 
 
 @pytest.mark.slow
-def test_serve_runs_the_schedule_with_its_own_prefect_server(
-    tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    src, dst, config = scans_and_config(tmp_path, tiny_model)
-    env = prefect_env(tmp_path, monkeypatch)
-    command = [sys.executable, "-m", "flows.cli", "serve", "--prefect-file", str(PREFECT_FILE),
-               "-n", "registers-nightly", "--cron", "* * * * *", "--port", str(free_port()),
-               "--param", f"src={src}", "--param", f"dst={dst}",
-               "--param", f"config={config}"]  # fmt: skip
-    with started(command, env, tmp_path / "serve.log") as process:
+def test_serve_runs_the_schedule_with_its_own_prefect_server(trial: Trial, tmp_path: Path) -> None:
+    dst = trial.dst
+    command = [sys.executable, "-m", "flows.cli", "serve", *trial.arguments,
+               "--port", str(free_port())]  # fmt: skip
+    with started(command, trial.env, tmp_path / "serve.log") as process:
         wait_for(dst / MANIFEST_KEY, timeout=180, process=process)
     manifest = json.loads((dst / MANIFEST_KEY).read_text())
     assert manifest["summary"]["done"] == 2
