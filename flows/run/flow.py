@@ -93,9 +93,8 @@ def _finish(ctx: RunContext, records: list[PageRecord], started: float) -> dict[
     return summary
 
 
-def _policy_broken(records: list[PageRecord], settings: RunSettings) -> str | None:
-    failed = sum(1 for r in records if r.status == "failed")
-    settled = sum(1 for r in records if r.status != "skipped")
+def _policy_broken(failed: int, settled: int, settings: RunSettings) -> str | None:
+    """Why the run must stop, given the failed and processed (not skipped) pages so far."""
     if settled >= settings.min_pages_for_ratio and failed / settled > settings.max_failure_ratio:
         allowed = settings.max_failure_ratio
         return f"{failed} of {settled} pages failed, over the allowed {allowed:.0%}"
@@ -138,6 +137,7 @@ def ocr_run(
     records: list[PageRecord] = []
     in_flight: dict[PrefectFuture[Any], str] = {}
     broken: str | None = None
+    failed = processed = 0  # running counts: the policy check stays O(1) per input
     while True:
         while not broken and len(in_flight) < settings.workers:
             key = next(keys, None)
@@ -151,7 +151,9 @@ def ocr_run(
         settled = _outcome(ctx, future, key)
         records += settled
         progress.settled(key, settled)
-        broken = broken or _policy_broken(records, settings)
+        failed += sum(1 for r in settled if r.status == "failed")
+        processed += sum(1 for r in settled if r.status != "skipped")
+        broken = broken or _policy_broken(failed, processed, settings)
     summary = _finish(ctx, records, started)
     if broken:
         raise FailurePolicyError(f"{broken}; see {dst_store.url}{REPORT_KEY}")

@@ -1,0 +1,32 @@
+"""The failure policy: past the allowed ratio a run stops starting inputs, and says so."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from flows.run.flow import FailurePolicyError, ocr_run
+from flows.run.manifest import MANIFEST_KEY, REPORT_KEY
+from flows.run.settings import RunSettings
+from tests.conftest import tiny_texts
+from tests.factories import page_of_lines
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_run_stops_when_too_many_pages_fail(tiny_model: Path, tmp_path: Path) -> None:
+    src, dst = tmp_path / "src", tmp_path / "dst"
+    src.mkdir()
+    Image.fromarray(page_of_lines(tiny_texts(2, seed=1))).save(src / "a-good.png")
+    for n in range(8):
+        (src / f"b-bad{n}.tif").write_bytes(b"not a scan\n")
+    settings = RunSettings(model=tiny_model, workers=1, min_pages_for_ratio=3,
+                           max_failure_ratio=0.5)  # fmt: skip
+    with pytest.raises(FailurePolicyError, match="2 of 3 pages failed, over the allowed 50%"):
+        ocr_run(str(src), str(dst), settings)
+    manifest = json.loads((dst / MANIFEST_KEY).read_text())
+    assert [p["status"] for p in manifest["pages"]] == ["done", "failed", "failed"]
+    assert "b-bad1.tif" in (dst / REPORT_KEY).read_text()
