@@ -27,8 +27,8 @@ from layout.provenance import ModelRef, ProcessingStep
 from layout.segment_classic import segment
 from layout.transform import transform_page
 from recognition.batching import SharedReader
-from recognition.predictor import Predictor, PredictorSettings
-from recognition.weights import file_sha256, load_model
+from recognition.predictor import Predictor, PredictorSettings, describe_decoding
+from recognition.weights import load_model
 
 LineSource = Literal["binary", "grey"]
 
@@ -99,19 +99,7 @@ class PagePipeline:
         self.predictor = Predictor(loaded, self.settings.predictor)
         self.reader = SharedReader(self.predictor, workers)
         self.model = ModelRef(loaded.name, loaded.sha256)
-        predictor = self.settings.predictor
-        self.decoding = "greedy CTC decoding"
-        self.decoding_parameters: dict[str, object] = {"beam_width": predictor.beam_width}
-        if predictor.beam_width > 1 or predictor.lm:
-            self.decoding = "CTC prefix beam search" + (
-                " with a character n-gram model" if predictor.lm else ""
-            )
-        if predictor.lm:
-            self.decoding_parameters |= {
-                "lm": predictor.lm.name,
-                "lm_sha256": file_sha256(predictor.lm),
-                "lm_weight": predictor.lm_weight,
-            }
+        self.decoding, self.decoding_parameters = describe_decoding(self.settings.predictor)
 
     def recognise(self, found: Page, done: Preprocessed) -> None:
         """Read every line of the page (in the straightened frame) and attach the text."""

@@ -21,7 +21,7 @@ from recognition.codec import Codec
 from recognition.decoding import GreedyDecoder, Recognized
 from recognition.language_model import CharLanguageModel
 from recognition.lines import normalize_line, pad_batch, width_batches
-from recognition.weights import LoadedModel
+from recognition.weights import LoadedModel, file_sha256
 
 Precision = Literal["float32", "bfloat16", "float16"]
 
@@ -82,9 +82,29 @@ class Predictor:
         return [r if r is not None else Recognized("", 0.0) for r in results]
 
 
+def uses_beam_search(settings: PredictorSettings) -> bool:
+    """Whether the settings ask for beam search (a width, a language model or a lexicon)."""
+    return settings.beam_width > 1 or settings.lm is not None or settings.lexicon is not None
+
+
+def describe_decoding(settings: PredictorSettings) -> tuple[str, dict[str, object]]:
+    """The decoding's name and parameters, for provenance (scorers by name and sha256)."""
+    if not uses_beam_search(settings):
+        return "greedy CTC decoding", {"beam_width": settings.beam_width}
+    name = "CTC prefix beam search" + (" with a character n-gram model" if settings.lm else "")
+    parameters: dict[str, object] = {"beam_width": settings.beam_width}
+    if settings.lm:
+        parameters |= {"lm": settings.lm.name, "lm_sha256": file_sha256(settings.lm),
+                       "lm_weight": settings.lm_weight}  # fmt: skip
+    if settings.lexicon:
+        parameters |= {"lexicon": settings.lexicon.name,
+                       "lexicon_sha256": file_sha256(settings.lexicon)}  # fmt: skip
+    return name, parameters
+
+
 def decoder_for(codec: Codec, settings: PredictorSettings) -> GreedyDecoder | BeamDecoder:
     """Greedy decoding, or beam search with the settings' language model and lexicon."""
-    if settings.beam_width <= 1 and settings.lm is None and settings.lexicon is None:
+    if not uses_beam_search(settings):
         return GreedyDecoder(codec)
     lm = CharLanguageModel.load(settings.lm) if settings.lm else None
     words = (
