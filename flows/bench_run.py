@@ -20,7 +20,6 @@ from typing import Any
 import torch
 
 from flows.evaluate import evaluate
-from flows.pipeline import shared_pipeline
 from flows.run.settings import RunSettings
 from recognition.batching import ReaderStats
 
@@ -29,7 +28,7 @@ def run_benchmark(src: Path, settings: RunSettings, limit: int | None = None) ->
     """Run the flow over ``src`` (at most ``limit`` scans) and score it; JSON-ready."""
     from flows.run.flow import ocr_run  # noqa: PLC0415  (Prefect only when benchmarking runs)
 
-    reader = shared_pipeline(settings.model, settings.pipeline(), settings.workers).reader
+    reader = settings.page_pipeline().reader
     reader.stats = ReaderStats()
     work = Path(tempfile.mkdtemp(prefix="archive-ocr-bench-"))
     try:

@@ -14,7 +14,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from flows.pipeline import PagePipeline, shared_pipeline
+from flows.pipeline import PagePipeline
 from flows.run.manifest import PageRecord, previous_records, still_done
 from flows.run.settings import IMAGE_SUFFIXES, RunSettings
 from flows.storage import Storage
@@ -39,8 +39,7 @@ class RunContext:
     @property
     def pipeline(self) -> PagePipeline:
         """This process's pipeline for the run's settings (the model loaded once per process)."""
-        settings = self.settings
-        return shared_pipeline(settings.model, settings.pipeline(), settings.workers)
+        return self.settings.page_pipeline()
 
 
 def output_base(key: str, page: PageImage) -> str:

@@ -16,7 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from flows.pipeline import PipelineSettings
+from flows.pipeline import PagePipeline, PipelineSettings, shared_pipeline
 from layout.images.binarize import BinarizeSettings
 from layout.images.preprocess import PreprocessSettings
 from recognition.models import shipped_model
@@ -93,6 +93,10 @@ class RunSettings(BaseModel):
     def pipeline(self) -> PipelineSettings:
         """The settings of every stage of the page pipeline."""
         return PipelineSettings(self.preprocess(), self.predictor(), self.glyphs, self.line_images)
+
+    def page_pipeline(self) -> PagePipeline:
+        """This process's pipeline for these settings (its model loaded once per process)."""
+        return shared_pipeline(self.model, self.pipeline(), self.workers)
 
 
 def load_settings(path: Path | None, overrides: Mapping[str, object]) -> RunSettings:
