@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 DATA ?= ../shared/data/pages
 OUT ?= out
 
-.PHONY: setup run run-shared roundtrip test bench lint clean
+.PHONY: setup run run-shared roundtrip test bench kraken lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,17 @@ roundtrip: setup
 bench: setup
 	$(BIN)/python -m pip install -q -e ".[test,bench]"
 	$(BIN)/archive-ocr bench preprocess --data $(DATA) --out $(OUT)/bench-preprocess.json
+	$(BIN)/archive-ocr bench segment --out $(OUT)/bench-segment.json $(if $(KRAKEN),--kraken $(KRAKEN))
+
+# kraken 7.1.1 in a virtual environment of its own, for `make bench KRAKEN=…` (see README).
+KRAKEN_VENV ?= $(OUT)/kraken-venv
+kraken: $(KRAKEN_VENV)/bin/kraken
+$(KRAKEN_VENV)/bin/kraken:
+	$(PYTHON) -m venv $(KRAKEN_VENV)
+	$(KRAKEN_VENV)/bin/python -m pip install -q torch==2.13.0 torchvision==0.28.0
+	$(KRAKEN_VENV)/bin/python -m pip install -q kraken==7.1.1
+	# torchvision 0.28's fake kernels for nms/qnms need CUDA torch; kraken does not use them.
+	$(KRAKEN_VENV)/bin/python deploy/guard_torchvision.py
 
 lint: setup
 	$(BIN)/ruff check .

@@ -15,11 +15,13 @@ from tqdm import tqdm
 from flows.bench_preprocess import run_benchmark
 from flows.bench_recognition import run_benchmark as run_recognition_benchmark
 from flows.bench_run import run_benchmark as run_end_to_end
+from flows.bench_segment import bench_segment_command
 from flows.conversion import convert_file, output_name
 from flows.deploy_commands import deploy_command, serve_command
 from flows.evaluate import EvaluationError, PairingError, evaluate
 from flows.files import write_atomic
 from flows.inspect_command import inspect_page, scan_for
+from flows.layout_commands import train_layout_command
 from flows.preprocess import Failure, preprocess_files
 from flows.recognition_commands import build_codec, gather, read_lines, split_holdout
 from flows.roundtrip import check_file, collect_xml
@@ -27,6 +29,7 @@ from flows.run.manifest import REPORT_KEY
 from flows.run.settings import RunSettings, load_settings
 from flows.samples import samples_command
 from flows.segment_command import segment_files
+from flows.segmentation import Segmenter, SegmenterKind, SegmenterSettings
 from flows.synth_command import read_texts, synth_lines_command
 from flows.validation import validate_file
 from layout.images.binarize import BinarizeSettings, Method
@@ -245,13 +248,21 @@ def segment_command(
     images: Annotated[list[Path], typer.Argument(help="Page images.")],
     out_dir: Annotated[Path, typer.Option("-o", "--out", help="Folder for <stem>.page.xml.")],
     method: Annotated[Method, typer.Option(help="Binarization method.")] = "sauvola",
+    segmenter: Annotated[
+        SegmenterKind,
+        typer.Option(
+            help="detector: the trained baseline detector; classic: profiles and components."
+        ),
+    ] = "detector",
+    model: Annotated[
+        Path | None,
+        typer.Option(help="Detector weights (.safetensors); default: the shipped detector."),
+    ] = None,
 ) -> None:
-    """Find regions, text lines and baselines; writes PAGE-XML in the scan's coordinates.
-
-    Uses the classical segmenter (projection profiles and connected components).
-    """
+    """Find regions, text lines and baselines; writes PAGE-XML in the scan's coordinates."""
     settings = PreprocessSettings(binarize=BinarizeSettings(method=method))
-    raise typer.Exit(_echo_outcomes(segment_files(images, out_dir, settings), str))
+    chosen = Segmenter(SegmenterSettings(segmenter, model))
+    raise typer.Exit(_echo_outcomes(segment_files(images, out_dir, settings, chosen), str))
 
 
 app.command("deploy")(deploy_command)
@@ -340,6 +351,8 @@ def bench_run(
 
 train_app = typer.Typer(help="Train models on ground truth.")
 app.add_typer(train_app, name="train")
+train_app.command("layout")(train_layout_command)
+bench_app.command("segment")(bench_segment_command)
 
 
 @train_app.command("recognition")

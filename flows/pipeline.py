@@ -17,6 +17,7 @@ from typing import Literal
 import numpy as np
 
 from flows.provenance import step
+from flows.segmentation import Segmenter, SegmenterSettings
 from layout.attach import attach_text
 from layout.document import Page
 from layout.images.binarize import PAPER
@@ -24,7 +25,6 @@ from layout.images.loading import PageImage
 from layout.images.preprocess import Preprocessed, PreprocessSettings, preprocess
 from layout.line_images import extract_line
 from layout.provenance import ModelRef, ProcessingStep
-from layout.segment_classic import segment
 from layout.transform import transform_page
 from recognition.batching import SharedReader
 from recognition.predictor import Predictor, PredictorSettings, describe_decoding
@@ -42,12 +42,23 @@ class PipelineSettings:
     glyphs: bool = False
     line_images: LineSource = "binary"
     """Cut lines from the binarized page (as the shipped model was trained) or the grey one."""
+    segmenter: SegmenterSettings = field(default_factory=SegmenterSettings)
 
 
-def analyse_layout(page: PageImage, settings: PreprocessSettings) -> tuple[Page, Preprocessed]:
-    """Preprocess and segment; the page's geometry is in the straightened image's frame."""
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """A preprocessed and segmented page, in the straightened image's frame."""
+
+    page: Page
+    done: Preprocessed
+    steps: list[ProcessingStep]
+
+
+def analyse_layout(page: PageImage, settings: PreprocessSettings, segmenter: Segmenter) -> Analysed:
+    """Preprocess and segment, with the provenance of both."""
     done = preprocess(page, settings)
-    return segment(done.binary, page_mask=done.page_mask), done
+    found, degraded = segmenter.segment(done)
+    return Analysed(found, done, [preprocess_step(page, done, settings), segmenter.step(degraded)])
 
 
 def to_scan(found: Page, done: Preprocessed, page: PageImage, name: str, sha: str) -> Page:
@@ -60,28 +71,21 @@ def to_scan(found: Page, done: Preprocessed, page: PageImage, name: str, sha: st
     return result
 
 
-def layout_steps(
+def preprocess_step(
     page: PageImage, done: Preprocessed, settings: PreprocessSettings
-) -> list[ProcessingStep]:
-    """Provenance of preprocessing and segmentation."""
-    return [
-        step(
-            "preprocessing: binarization, page area, deskew, orientation",
-            {
-                "binarize": asdict(settings.binarize),
-                "max_skew": settings.max_skew,
-                "measured_skew_angle": done.skew_angle,
-                "measured_orientation": done.orientation.correction,
-                "page_index": page.page_index,
-            },
-            category="preOperation",
-        ),
-        step(
-            "line segmentation (classical: profiles and components)",
-            {"method": "classic"},
-            category="contentGeneration",
-        ),
-    ]
+) -> ProcessingStep:
+    """Provenance of preprocessing."""
+    return step(
+        "preprocessing: binarization, page area, deskew, orientation",
+        {
+            "binarize": asdict(settings.binarize),
+            "max_skew": settings.max_skew,
+            "measured_skew_angle": done.skew_angle,
+            "measured_orientation": done.orientation.correction,
+            "page_index": page.page_index,
+        },
+        category="preOperation",
+    )
 
 
 class PagePipeline:
@@ -98,6 +102,7 @@ class PagePipeline:
         loaded = load_model(model, self.settings.predictor.device)
         self.predictor = Predictor(loaded, self.settings.predictor)
         self.reader = SharedReader(self.predictor, workers)
+        self.segmenter = Segmenter(self.settings.segmenter)
         self.model = ModelRef(loaded.name, loaded.sha256)
         self.decoding, self.decoding_parameters = describe_decoding(self.settings.predictor)
 
@@ -115,11 +120,11 @@ class PagePipeline:
 
     def process(self, page: PageImage, name: str, source_sha256: str) -> Page:
         """One scan page to a page document with text, in scan coordinates."""
-        found, done = analyse_layout(page, self.settings.preprocess)
-        self.recognise(found, done)
-        result = to_scan(found, done, page, name, source_sha256)
+        analysed = analyse_layout(page, self.settings.preprocess, self.segmenter)
+        self.recognise(analysed.page, analysed.done)
+        result = to_scan(analysed.page, analysed.done, page, name, source_sha256)
         result.metadata.steps += [
-            *layout_steps(page, done, self.settings.preprocess),
+            *analysed.steps,
             step(
                 f"text recognition (CNN-LSTM, {self.decoding})",
                 {

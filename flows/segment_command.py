@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from flows.files import write_atomic
-from flows.pipeline import analyse_layout, layout_steps, to_scan
+from flows.pipeline import analyse_layout, to_scan
 from flows.preprocess import Failure, each_file, page_stem
+from flows.segmentation import Segmenter
 from flows.storage.base import sha256_hex
 from layout.document import Page
 from layout.images.loading import PageImage, load_pages
@@ -22,29 +23,29 @@ from layout.images.preprocess import PreprocessSettings
 from layout.xmlio import serialize
 
 
-def segment_page(
-    page: PageImage, name: str, source_sha256: str, settings: PreprocessSettings
-) -> Page:
+def segment_page(page: PageImage, name: str, source_sha256: str, settings: PreprocessSettings,
+                 segmenter: Segmenter) -> Page:  # fmt: skip
     """Lines of one page, in the scan's coordinates, with provenance."""
-    found, done = analyse_layout(page, settings)
-    result = to_scan(found, done, page, name, source_sha256)
-    result.metadata.steps += layout_steps(page, done, settings)
+    analysed = analyse_layout(page, settings, segmenter)
+    result = to_scan(analysed.page, analysed.done, page, name, source_sha256)
+    result.metadata.steps += analysed.steps
     return result
 
 
-def segment_file(path: Path, out_dir: Path, settings: PreprocessSettings) -> Iterator[Path]:
+def segment_file(path: Path, out_dir: Path, settings: PreprocessSettings,
+                 segmenter: Segmenter) -> Iterator[Path]:  # fmt: skip
     """Write ``<stem>.page.xml`` for every page of one file; yields the files written."""
     data = path.read_bytes()
     digest = sha256_hex(data)
     for page in load_pages(data):
-        result = segment_page(page, path.name, digest, settings)
+        result = segment_page(page, path.name, digest, settings, segmenter)
         target = out_dir / f"{page_stem(path, page)}.page.xml"
         write_atomic(target, serialize(result, "page"))
         yield target
 
 
 def segment_files(
-    paths: list[Path], out_dir: Path, settings: PreprocessSettings
+    paths: list[Path], out_dir: Path, settings: PreprocessSettings, segmenter: Segmenter
 ) -> Iterator[Path | Failure]:
     """Segment many files; failures are reported, never fatal."""
-    return each_file(paths, lambda path: segment_file(path, out_dir, settings))
+    return each_file(paths, lambda path: segment_file(path, out_dir, settings, segmenter))

@@ -17,8 +17,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.pipeline import PagePipeline, PipelineSettings, shared_pipeline
+from flows.segmentation import SegmenterSettings
 from layout.images.binarize import BinarizeSettings
 from layout.images.preprocess import PreprocessSettings
+from layout.models import shipped_detector
 from recognition.models import shipped_model
 from recognition.predictor import PredictorSettings
 from recognition.weights import file_sha256
@@ -37,6 +39,13 @@ class RunSettings(BaseModel):
     binarization: Literal["sauvola", "wolf", "otsu"] = "sauvola"
     max_skew: float = Field(
         default=15.0, ge=0, le=45, description="Largest skew searched, degrees."
+    )
+    segmenter: Literal["detector", "classic"] = Field(
+        default="detector",
+        description="detector: the trained baseline detector; classic: profiles and components.",
+    )
+    layout_model: Path = Field(
+        default_factory=shipped_detector, description="Line detector weights (.safetensors)."
     )
     glyphs: bool = Field(default=False, description="Write glyph-level PAGE output.")
     line_images: Literal["binary", "grey"] = Field(
@@ -68,6 +77,9 @@ class RunSettings(BaseModel):
     def output_settings(self) -> dict[str, object]:
         """The settings that shape the outputs (the model enters by its checksum)."""
         return {"binarization": self.binarization, "max_skew": self.max_skew,
+                "segmenter": self.segmenter,
+                "layout_model": file_sha256(self.layout_model)
+                if self.segmenter == "detector" else None,
                 "glyphs": self.glyphs, "precision": self.precision,
                 "line_images": self.line_images, "beam_width": self.beam_width,
                 "lm": file_sha256(self.lm) if self.lm else None,
@@ -92,7 +104,9 @@ class RunSettings(BaseModel):
 
     def pipeline(self) -> PipelineSettings:
         """The settings of every stage of the page pipeline."""
-        return PipelineSettings(self.preprocess(), self.predictor(), self.glyphs, self.line_images)
+        segmenter = SegmenterSettings(self.segmenter, self.layout_model, self.device)
+        return PipelineSettings(self.preprocess(), self.predictor(), self.glyphs, self.line_images,
+                                segmenter)  # fmt: skip
 
     def page_pipeline(self) -> PagePipeline:
         """This process's pipeline for these settings (its model loaded once per process)."""

@@ -39,6 +39,10 @@ def test_pipeline_reads_a_skewed_page(tiny_model: Path, tmp_path: Path) -> None:
             assert 0.0 <= (word.confidence or 0.0) <= 1.0
     recognition = result.metadata.steps[-1]
     assert recognition.model is not None and len(recognition.model.sha256 or "") == 64
+    segmentation = result.metadata.steps[-2]
+    assert segmentation.settings["method"] == "detector"
+    assert segmentation.settings["degraded_lines"] == 0  # counted in provenance, none here
+    assert segmentation.model is not None and segmentation.model.name == "lines-small"
     for fmt in ("page", "alto"):
         data = serialize(result, fmt)  # type: ignore[arg-type]
         assert schema_errors(parse_xml(data)) == []

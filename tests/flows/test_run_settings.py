@@ -30,3 +30,24 @@ def test_config_file_with_overrides_and_unknown_keys(tmp_path: Path) -> None:
     config.write_text("beam: 6\n")
     with pytest.raises(ValueError, match="beam"):
         load_settings(config, {})
+
+
+def test_the_segmenter_and_its_weights_enter_the_hash(tmp_path: Path) -> None:
+    import torch
+
+    from layout.detector.network import DetectorConfig, LineNet
+    from layout.detector.weights import save_detector
+
+    base = RunSettings()
+    assert base.segmenter == "detector"
+    assert RunSettings(segmenter="classic").settings_hash() != base.settings_hash()
+    other = tmp_path / "other.safetensors"
+    torch.manual_seed(1)
+    save_detector(LineNet(DetectorConfig(stem=4, widths=(8, 8, 16, 16))), other, "other")
+    assert RunSettings(layout_model=other).settings_hash() != base.settings_hash()
+    # the classical segmenter ignores the detector's weights
+    classic = RunSettings(segmenter="classic")
+    assert RunSettings(segmenter="classic", layout_model=other).settings_hash() == (
+        classic.settings_hash()
+    )
+    assert classic.pipeline().segmenter.method == "classic"

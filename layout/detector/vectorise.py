@@ -1,0 +1,256 @@
+"""From pixel maps to lines: baselines as polylines, outlines as polygons, nothing dropped.
+
+1. Baseline pixels (probability ≥ 0.5) form connected components; each gives a
+   polyline through the middle of its pixels, column by column. Specks (shorter
+   than 0.4 line pitches, after joining) are no lines, nor are traces shorter
+   than a pitch inside the band of a longer line (ascender or descender loops).
+2. Fragments of one line (a baseline broken at a word gap) are joined when
+   the next one starts close by at the same height and line-body pixels
+   bridge the gap.
+3. The line pitch (vertical distance to the neighbouring baseline) sets a
+   centre line a little above each baseline; every line-body pixel goes to the
+   nearest centre line within reach, and a line's polygon is the outline of its
+   pixels.
+4. When a polygon cannot be built (too few pixels, broken outline), the line
+   keeps a box around its baseline at the estimated x-height and is marked
+   ``degraded``; it is never dropped.
+
+Everything here works at the network's scale; :func:`vectorise` returns page
+coordinates (divided by ``scale``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+from layout.detector.targets import BASELINE, BODY
+from layout.geometry import Points
+
+THRESHOLD = 0.5
+MIN_LENGTH = 6  # pixels at the network's scale: shorter baseline blobs are noise
+STEP = 8  # polyline sampling, pixels at the network's scale
+MIN_PITCHES = 0.4  # a baseline shorter than this many line pitches is a speck, not a line
+
+
+@dataclass(slots=True)
+class FoundLine:
+    """A detected line in page coordinates; ``degraded`` when its polygon is the fallback box."""
+
+    baseline: Points
+    polygon: Points
+    degraded: bool = False
+
+
+@dataclass(slots=True)
+class _Trace:
+    xs: np.ndarray
+    ys: np.ndarray
+
+    @property
+    def x0(self) -> float:
+        return float(self.xs[0])
+
+    @property
+    def x1(self) -> float:
+        return float(self.xs[-1])
+
+    def y_at(self, x: float) -> float:
+        return float(np.interp(x, self.xs, self.ys))
+
+
+def _traces(baseline: np.ndarray) -> list[_Trace]:
+    """One polyline per baseline component: the mean row of its pixels in each column."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        baseline.astype(np.uint8), connectivity=8
+    )
+    traces = []
+    ys_all, xs_all = np.nonzero(labels)
+    owners = labels[ys_all, xs_all]
+    order = np.argsort(owners, kind="stable")
+    bounds = np.searchsorted(owners[order], np.arange(1, count + 1))
+    for label in range(1, count):
+        if stats[label, cv2.CC_STAT_WIDTH] < MIN_LENGTH:
+            continue
+        members = order[bounds[label - 1] : bounds[label]]
+        xs, ys = xs_all[members], ys_all[members]
+        columns = np.bincount(xs - xs.min())
+        sums = np.bincount(xs - xs.min(), weights=ys)
+        present = np.flatnonzero(columns)
+        col_x = present + xs.min()
+        col_y = sums[present] / columns[present]
+        traces.append(_Trace(col_x.astype(np.float64), col_y))
+    return traces
+
+
+def _pitch(traces: list[_Trace]) -> np.ndarray:
+    """Per trace, the vertical distance to the nearest other trace overlapping it in x."""
+    pitches = np.full(len(traces), np.nan)
+    for i, a in enumerate(traces):
+        mid_a = (a.x0 + a.x1) / 2
+        for j, b in enumerate(traces):
+            lo, hi = max(a.x0, b.x0), min(a.x1, b.x1)
+            if i == j or hi <= lo:
+                continue
+            x = (lo + hi) / 2 if not (b.x0 <= mid_a <= b.x1) else mid_a
+            gap = abs(a.y_at(x) - b.y_at(x))
+            if gap > 2 and not gap >= pitches[i]:
+                pitches[i] = gap
+    typical = float(np.nanmedian(pitches)) if np.isfinite(pitches).any() else 20.0
+    return np.where(np.isfinite(pitches), np.minimum(pitches, 2 * typical), typical)
+
+
+def _bridged(a: _Trace, b: _Trace, body: np.ndarray, pitch: float) -> bool:
+    """Whether b belongs to a's line: level with it, overlapping, or line body across the gap."""
+    gap = b.x0 - a.x1
+    if gap > 2.5 * pitch:
+        return False
+    if gap <= 0:  # b starts above a: one line if level where they meet
+        return abs(a.y_at(b.x0) - b.ys[0]) <= 0.3 * pitch
+    if abs(a.ys[-1] - b.ys[0]) > 0.3 * pitch:
+        return False
+    xs = np.arange(int(a.x1), int(b.x0) + 1)
+    if len(xs) == 0:
+        return True
+    ys = np.interp(xs, [a.x1, b.x0], [a.ys[-1], b.ys[0]]) - 0.3 * pitch
+    inside = body[np.clip(ys.astype(int), 0, body.shape[0] - 1), xs]
+    return bool(inside.mean() >= 0.7)
+
+
+def _merged(a: _Trace, b: _Trace) -> _Trace:
+    """One trace through the columns of both (where both have a column, their mean)."""
+    xs = np.concatenate([a.xs, b.xs])
+    ys = np.concatenate([a.ys, b.ys])
+    columns, inverse = np.unique(xs, return_inverse=True)
+    sums = np.bincount(inverse, weights=ys)
+    return _Trace(columns, sums / np.bincount(inverse))
+
+
+def _join(traces: list[_Trace], body: np.ndarray, pitch: np.ndarray) -> list[_Trace]:
+    """Join the fragments of each line, left to right."""
+    order = sorted(range(len(traces)), key=lambda i: traces[i].x0)
+    joined: list[tuple[_Trace, float]] = []
+    for i in order:
+        trace, p = traces[i], float(pitch[i])
+        for k, (other, q) in enumerate(joined):
+            if _bridged(other, trace, body, min(p, q)):
+                joined[k] = (_merged(other, trace), min(p, q))
+                break
+        else:
+            joined.append((trace, p))
+    return [t for t, _ in joined]
+
+
+def _local_fit(xs: np.ndarray, ys: np.ndarray, window: int) -> np.ndarray:
+    """Each point's height from a straight line fitted to the points within ``window`` columns.
+
+    Unlike a moving average, this keeps the slope at the ends of a trace, where
+    the drawn baseline's rounded caps would bend it.
+    """
+    kernel = np.ones(2 * window + 1)
+    origin = xs - xs.mean()
+
+    def windowed(values: np.ndarray) -> np.ndarray:
+        summed: np.ndarray = ndimage.convolve1d(values, kernel, mode="constant", cval=0.0)
+        return summed
+
+    n, sx, sy = windowed(np.ones_like(xs)), windowed(origin), windowed(ys)
+    sxx, sxy = windowed(origin * origin), windowed(origin * ys)
+    denominator = n * sxx - sx * sx
+    slope = np.where(np.abs(denominator) > 1e-9, (n * sxy - sx * sy) / np.where(
+        np.abs(denominator) > 1e-9, denominator, 1.0), 0.0)  # fmt: skip
+    intercept = (sy - slope * sx) / n
+    fitted: np.ndarray = intercept + slope * origin
+    return fitted
+
+
+def _inside_band(piece: _Trace, line: _Trace, pitch: float) -> bool:
+    """Whether a short trace lies in a longer line's band (x-height above, descenders below)."""
+    centre = (piece.x0 + piece.x1) / 2
+    if line.x1 - line.x0 < 2 * (piece.x1 - piece.x0) or not line.x0 <= centre <= line.x1:
+        return False
+    above = line.y_at(centre) - float(np.mean(piece.ys))
+    return -0.3 * pitch <= above <= 0.8 * pitch
+
+
+def _without_pieces(traces: list[_Trace], pitch: float) -> list[_Trace]:
+    """Traces shorter than a line pitch inside another line's band are part of that line.
+
+    (A loop of an ascender or a descender read as a baseline of its own.)
+    """
+    kept = []
+    for trace in traces:
+        hosts = (other for other in traces if other is not trace)
+        if trace.x1 - trace.x0 >= pitch or not any(_inside_band(trace, h, pitch) for h in hosts):
+            kept.append(trace)
+    return kept
+
+
+def _polyline(trace: _Trace) -> np.ndarray:
+    """The trace sampled every :data:`STEP` pixels (ends kept), smoothed by local line fits."""
+    dense_x = np.arange(trace.x0, trace.x1 + 1)
+    dense_y = _local_fit(dense_x, np.interp(dense_x, trace.xs, trace.ys), 2 * STEP)
+    xs = np.unique(np.concatenate([np.arange(trace.x0, trace.x1, STEP), [trace.x1]]))
+    return np.stack([xs, np.interp(xs, dense_x, dense_y)], axis=1)
+
+
+def _outline(mask: np.ndarray) -> np.ndarray | None:
+    """The outer contour of the largest blob of a mask, simplified; None if there is none."""
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL,
+                                   cv2.CHAIN_APPROX_SIMPLE)  # fmt: skip
+    if not contours:
+        return None
+    largest = max(contours, key=cv2.contourArea)
+    if cv2.contourArea(largest) < 4:
+        return None
+    simple = cv2.approxPolyDP(largest, 1.0, True)[:, 0, :].astype(np.float64)
+    return simple if len(simple) >= 3 else None
+
+
+def _fallback(line: np.ndarray, height: float) -> np.ndarray:
+    """A box around the baseline reaching the x-height above it and a third of it below."""
+    x0, x1 = line[:, 0].min(), line[:, 0].max()
+    y0, y1 = line[:, 1].min() - height, line[:, 1].max() + height / 3
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+
+
+def _points(array: np.ndarray, scale: float) -> Points:
+    return tuple((float(x) / scale, float(y) / scale) for x, y in array)
+
+
+def vectorise(probabilities: np.ndarray, scale: float) -> list[FoundLine]:
+    """Lines from the detector's maps (C × H × W probabilities) in page coordinates."""
+    baseline = probabilities[BASELINE] >= THRESHOLD
+    body = probabilities[BODY] >= THRESHOLD
+    traces = _traces(baseline)
+    if not traces:
+        return []
+    traces = _join(traces, body, _pitch(traces))
+    lengths = np.array([t.x1 - t.x0 for t in traces])
+    typical = float(np.median(_pitch(traces)[lengths >= np.median(lengths)]))
+    traces = [t for t in traces if t.x1 - t.x0 >= MIN_PITCHES * typical] or traces
+    traces = _without_pieces(traces, typical)
+    pitch = _pitch(traces)
+    polylines = [_polyline(t) for t in traces]
+    markers = np.zeros(body.shape, np.int32)
+    for index, (line, p) in enumerate(zip(polylines, pitch, strict=True), start=1):
+        centre = (line - (0, 0.3 * p)).round().astype(np.int32)
+        cv2.polylines(markers, [centre], False, index, thickness=1)
+    distance, (near_y, near_x) = ndimage.distance_transform_edt(markers == 0, return_indices=True)
+    owner = markers[near_y, near_x]
+    reach = np.zeros(len(polylines) + 1)
+    reach[1:] = 0.8 * pitch
+    owner[~(body | (markers > 0)) | (distance > reach[owner])] = 0
+    found = []
+    for index, (line, p) in enumerate(zip(polylines, pitch, strict=True), start=1):
+        x0, x1 = int(line[0, 0]), int(line[-1, 0]) + 1
+        mask = np.zeros_like(body)
+        mask[:, x0:x1] = owner[:, x0:x1] == index
+        outline = _outline(mask)
+        degraded = outline is None
+        polygon = _fallback(line, 0.5 * p) if outline is None else outline
+        found.append(FoundLine(_points(line, scale), _points(polygon, scale), degraded))
+    return found

@@ -1,0 +1,143 @@
+"""Regions and reading order from detected lines.
+
+Lines that overlap horizontally and follow each other within a few line
+pitches form a block. A block much narrower than a neighbouring block that
+it sits beside (outside that block's columns, overlapping it vertically) is
+``marginalia``; the others are ``paragraph``.
+
+Reading order: main blocks by column — blocks are grouped into columns by
+horizontal overlap, columns read left to right (right to left on ``rtl``
+pages), blocks in a column top to bottom — and each marginal block right after
+the main block it stands beside. Lines in a block read top to bottom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from layout.document import Direction, Region, TextLine
+from layout.geometry import Box, bounding_box
+
+MARGINAL_WIDTH = 0.5  # a marginal block is at most this share of its neighbour's width
+FOLLOW_PITCHES = 2.5  # lines of one block are at most this many line heights apart
+
+
+def _box(line: TextLine) -> Box:
+    return bounding_box(line.outline() or line.baseline or ((0.0, 0.0),))
+
+
+def _boxes(boxes: Sequence[Box]) -> np.ndarray:
+    return np.array([[b.x0, b.y0, b.x1, b.y1] for b in boxes], np.float64).reshape(-1, 4)
+
+
+def _overlaps(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairwise horizontal overlap (share of the narrower box) and vertical overlap (pixels)."""
+    x = np.clip(np.minimum(b[:, None, 2], b[None, :, 2]) - np.maximum(b[:, None, 0], b[None, :, 0]),
+                0, None)  # fmt: skip
+    widths = b[:, 2] - b[:, 0]
+    x = x / np.maximum(np.minimum(widths[:, None], widths[None, :]), 1.0)
+    y = np.clip(np.minimum(b[:, None, 3], b[None, :, 3]) - np.maximum(b[:, None, 1], b[None, :, 1]),
+                0, None)  # fmt: skip
+    return x, y
+
+
+def _spanning(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Boxes over two others that stand side by side (a heading over two columns)."""
+    over = x >= 0.3
+    np.fill_diagonal(over, False)
+    beside = (y > 0) & ~over
+    np.fill_diagonal(beside, False)
+    reach = over.astype(np.int64) @ beside.astype(np.int64)
+    return np.asarray(((reach > 0) & over).any(axis=1))
+
+
+def _blocks(lines: Sequence[TextLine]) -> list[list[int]]:
+    """Groups of line indices: overlapping columns, near each other vertically.
+
+    A line spanning two side-by-side lines (a heading over columns) joins only
+    lines that span as well, so it cannot chain the columns into one block.
+    """
+    b = _boxes([_box(line) for line in lines])
+    pitch = float(np.median(b[:, 3] - b[:, 1])) if len(b) else 1.0
+    x, _ = _overlaps(b)
+    _, y_gap = _overlaps(b[:, [0, 1, 2, 3]] + [0, -FOLLOW_PITCHES * pitch, 0, 0])
+    spanning = _spanning(*_overlaps(b))
+    linked = (x >= 0.3) & (y_gap > 0) & (spanning[:, None] == spanning[None, :])
+    count, labels = connected_components(coo_matrix(linked), directed=False)
+    return [list(np.flatnonzero(labels == k)) for k in range(count)]
+
+
+def _host(box: Box, boxes: list[Box], index: int) -> int | None:
+    """The nearest wider block this one stands beside, if it is a marginal block."""
+    best, best_gap = None, np.inf
+    for k, other in enumerate(boxes):
+        width = other.x1 - other.x0
+        if k == index or (box.x1 - box.x0) > MARGINAL_WIDTH * width:
+            continue
+        gap = max(other.x0 - box.x1, box.x0 - other.x1)
+        overlap = min(box.y1, other.y1) - max(box.y0, other.y0)
+        if gap >= -0.05 * width and overlap > 0 and gap < best_gap:
+            best, best_gap = k, gap
+    return best
+
+
+def _columns(indices: list[int], boxes: list[Box], direction: Direction) -> list[int]:
+    """Main blocks in reading order.
+
+    Blocks spanning side-by-side blocks (headings over columns) cut the page
+    into bands; in each band, columns are read across the page and each
+    column top to bottom.
+    """
+    if not indices:
+        return []
+    b = _boxes([boxes[k] for k in indices])
+    x, y = _overlaps(b)
+    spanning = _spanning(x, y)
+    cuts = sorted(float(b[i, 1]) for i in np.flatnonzero(spanning))
+    bands: dict[int, list[int]] = {}
+    for i in range(len(indices)):
+        centre = (b[i, 1] + b[i, 3]) / 2 if not spanning[i] else b[i, 1]
+        band = int(np.searchsorted(cuts, centre, side="right"))
+        bands.setdefault(band, []).append(i)
+    order: list[int] = []
+    for band in sorted(bands):
+        members = bands[band]
+        order += [indices[i] for i in members if spanning[i]]
+        columns: list[list[int]] = []
+        for i in sorted((i for i in members if not spanning[i]), key=lambda i: b[i, 0]):
+            for column in columns:
+                if any(x[i, m] >= 0.3 for m in column):
+                    column.append(i)
+                    break
+            else:
+                columns.append([i])
+        columns.sort(key=lambda c: min(b[i, 0] for i in c), reverse=direction == "rtl")
+        order += [indices[i] for c in columns for i in sorted(c, key=lambda i: b[i, 1])]
+    return order
+
+
+def build_regions(lines: Sequence[TextLine], direction: Direction = "ltr") -> list[Region]:
+    """Text regions holding every line once, in reading order."""
+    groups = _blocks(lines)
+    boxes = [bounding_box([p for i in g for p in lines[i].outline()]) for g in groups]
+    hosts = {k: _host(boxes[k], boxes, k) for k in range(len(groups))}
+    main = [k for k, host in hosts.items() if host is None]
+    order: list[int] = []
+    for k in _columns(main, boxes, direction):
+        order.append(k)
+        order += sorted((m for m, h in hosts.items() if h == k), key=lambda m: boxes[m].y0)
+    order += [k for k in range(len(groups)) if k not in order]  # hosts that are marginal too
+    regions = []
+    for n, k in enumerate(order):
+        members = sorted(groups[k], key=lambda i: _box(lines[i]).y0)
+        kind = "paragraph" if hosts[k] is None else "marginalia"
+        ordered = [lines[i] for i in members]
+        for m, line in enumerate(ordered):
+            line.id = f"r{n}_l{m}"
+            line.direction = direction
+        regions.append(Region(f"r{n}", boxes[k].corners(), "text", kind, ordered, direction))
+    return regions

@@ -1,0 +1,112 @@
+"""The trained line detector's parts: targets, vectorisation (never dropping a line), training."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from PIL import Image, ImageDraw, ImageFont
+
+from layout.detector.network import DetectorConfig, LineNet
+from layout.detector.targets import BASELINE, BODY, derive_baseline, page_targets
+from layout.detector.training import Sample, TrainSettings, train
+from layout.detector.vectorise import vectorise
+from layout.detector.weights import load_detector, save_detector
+from layout.geometry import Box, iou
+from layout.synthetic import PageStyle, render_page
+from tests.factories import any_font
+
+LINES_Y = (60, 120, 180)
+
+
+def drawn_maps(gap_in_second: bool = False, body: bool = True) -> np.ndarray:
+    """Maps as a perfect detector would give them: three lines, baselines at LINES_Y."""
+    maps = np.zeros((2, 240, 400), np.float32)
+    for y in LINES_Y:
+        cv2.line(maps[BASELINE], (20, y), (380, y), 1.0, 3)
+        if body:
+            maps[BODY, y - 30 : y + 8, 20:381] = 1.0
+    if gap_in_second:
+        maps[BASELINE, LINES_Y[1] - 3 : LINES_Y[1] + 4, 180:200] = 0.0  # a word gap
+    return maps
+
+
+def test_each_line_is_found_once_with_its_outline() -> None:
+    found = vectorise(drawn_maps(gap_in_second=True), scale=0.5)
+    assert len(found) == 3  # the broken baseline is joined, not two lines
+    for line, y in zip(sorted(found, key=lambda f: f.baseline[0][1]), LINES_Y, strict=True):
+        assert not line.degraded
+        (x0, y0), (x1, _) = line.baseline[0], line.baseline[-1]
+        assert abs(y0 - 2 * y) <= 2 and x0 <= 2 * 22 and x1 >= 2 * 378  # page coordinates
+        truth = Box(40, 2 * (y - 30), 762, 2 * (y + 8)).corners()
+        assert iou(line.polygon, truth) > 0.8
+
+
+def test_a_line_without_a_usable_outline_is_kept_as_a_degraded_box() -> None:
+    found = vectorise(drawn_maps(body=False), scale=1.0)
+    assert len(found) == 3 and all(line.degraded for line in found)
+    for line, y in zip(sorted(found, key=lambda f: f.baseline[0][1]), LINES_Y, strict=True):
+        box = Box(*np.min(line.polygon, axis=0), *np.max(line.polygon, axis=0))
+        assert box.y0 < y - 10 and box.y1 > y and box.x1 - box.x0 >= 350
+
+
+def test_specks_are_no_lines() -> None:
+    maps = np.zeros((2, 100, 100), np.float32)
+    maps[BASELINE, 50:53, 40:43] = 1.0
+    assert vectorise(maps, 1.0) == []
+
+
+def _line_image(text: str) -> tuple[np.ndarray, float]:
+    font = ImageFont.truetype(str(any_font()), 40)
+    image = Image.new("L", (600, 100), 240)
+    ImageDraw.Draw(image).text((20, 60), text, font=font, fill=20, anchor="ls")
+    return np.asarray(image), 60.0
+
+
+def test_baselines_are_derived_from_the_ink_where_ground_truth_has_only_polygons() -> None:
+    grey, truth = _line_image("Jagd quer durchs Gebirgsland")
+    baseline = derive_baseline(grey, Box(5, 10, 595, 90).corners())
+    assert baseline is not None
+    assert all(abs(y - truth) <= 2 for _, y in baseline)
+
+
+def _sample(seed: int) -> Sample:
+    style = PageStyle(width=500, height=700, margin=40, font_size=22)
+    text = ["Es war einmal ein König, der hatte drei Töchter, die jüngste war so schön. " * 6]
+    grey, page = render_page(text, any_font(), style, seed=seed)
+    small, maps = page_targets(page, grey, 256)
+    from layout.detector.network import normalise
+
+    return Sample(f"s{seed}", normalise(small), maps)
+
+
+def test_training_lowers_the_loss_and_weights_load_back_identically(tmp_path: Path) -> None:
+    config = DetectorConfig(size=256, stem=4, widths=(8, 8, 16, 16))
+    losses: list[float] = []
+    settings = TrainSettings(steps=60, batch=2, crop=128, checkpoint_every=20, threads=1)
+    model = train([_sample(1), _sample(2)], config, settings,
+                  lambda _m, _s, loss: losses.append(loss))  # fmt: skip
+    assert len(losses) == 3 and losses[-1] < losses[0]
+    path = tmp_path / "d.safetensors"
+    save_detector(model, path, "tiny", dtype=torch.float32)
+    loaded = load_detector(path)
+    image = torch.rand(1, 1, 64, 64)
+    with torch.inference_mode():
+        assert torch.equal(model(image), loaded.model(image))
+    assert loaded.name == "tiny" and len(loaded.sha256) == 64
+
+
+def test_a_recogniser_file_is_not_taken_for_a_detector() -> None:
+    from recognition.models import shipped_model
+
+    with pytest.raises(ValueError, match="not an archive-ocr line detector"):
+        load_detector(shipped_model())
+
+
+def test_network_keeps_the_input_size() -> None:
+    model = LineNet(DetectorConfig(stem=4, widths=(8, 8, 16, 16))).eval()
+    with torch.inference_mode():
+        assert model(torch.zeros(1, 1, 96, 160)).shape == (1, 2, 96, 160)

@@ -1,0 +1,50 @@
+"""Regions and reading order built from detected lines."""
+
+from __future__ import annotations
+
+from layout.document import TextLine
+from layout.geometry import Box
+from layout.reading_order import build_regions
+
+
+def line(x0: float, y0: float, x1: float, name: str) -> TextLine:
+    return TextLine(id="", polygon=Box(x0, y0, x1, y0 + 30).corners(), text=name)
+
+
+def page_lines() -> list[TextLine]:
+    """Two columns of five lines, a heading over both, a marginal note left of column one."""
+    lines = [line(100, 50, 1500, "heading")]
+    lines += [line(200, 150 + 40 * n, 800, f"a{n}") for n in range(5)]
+    lines += [line(900, 150 + 40 * n, 1500, f"b{n}") for n in range(5)]
+    lines += [line(20, 190, 150, "note0"), line(20, 230, 150, "note1")]
+    return lines[::-1]  # found in any order
+
+
+def texts(regions: list) -> list[list[str]]:  # type: ignore[type-arg]
+    return [[ln.text for ln in r.lines] for r in regions]
+
+
+def test_columns_left_to_right_marginalia_after_their_block() -> None:
+    regions = build_regions(page_lines())
+    assert texts(regions) == [
+        ["heading"],
+        ["a0", "a1", "a2", "a3", "a4"],
+        ["note0", "note1"],
+        ["b0", "b1", "b2", "b3", "b4"],
+    ]
+    assert [r.type for r in regions] == ["paragraph", "paragraph", "marginalia", "paragraph"]
+    ids = [ln.id for r in regions for ln in r.lines]
+    assert len(set(ids)) == len(ids) == 13
+
+
+def test_right_to_left_pages_read_columns_from_the_right() -> None:
+    regions = build_regions(page_lines(), "rtl")
+    order = [r.lines[0].text for r in regions]
+    assert order.index("b0") < order.index("a0")
+    assert all(r.direction == "rtl" for r in regions)
+
+
+def test_every_line_ends_in_exactly_one_region() -> None:
+    lines = page_lines()
+    regions = build_regions(lines)
+    assert sorted(ln.text for r in regions for ln in r.lines) == sorted(ln.text for ln in lines)
