@@ -108,8 +108,8 @@ def _bridged(a: _Trace, b: _Trace, body: np.ndarray, pitch: float) -> bool:
     gap = b.x0 - a.x1
     if gap > 2.5 * pitch:
         return False
-    if gap <= 0:  # b starts above a: one line if level where they meet
-        return abs(a.y_at(b.x0) - b.ys[0]) <= 0.3 * pitch
+    if gap <= 0:  # b starts over a: one line if level where they meet
+        return bool(abs(a.y_at(b.x0) - b.ys[0]) <= 0.3 * pitch)
     if abs(a.ys[-1] - b.ys[0]) > 0.3 * pitch:
         return False
     xs = np.arange(int(a.x1), int(b.x0) + 1)
