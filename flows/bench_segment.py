@@ -28,6 +28,7 @@ import typer
 
 from flows.layout_commands import (
     DEFAULT_FOLDERS,
+    VALIDATION_DOCUMENTS,
     PageScore,
     score_pages,
     summarise,
@@ -80,14 +81,15 @@ def _report(scores: dict[str, list[PageScore]]) -> dict[str, Any]:
 
 
 def run_benchmark(folders: Sequence[Path], model: Path | None = None, kraken: Path | None = None,
-                  kraken_pages: int = 3) -> dict[str, Any]:  # fmt: skip
+                  kraken_pages: int = 3,
+                  held_out: Sequence[str] = VALIDATION_DOCUMENTS) -> dict[str, Any]:  # fmt: skip
     """Score our detector, our classical segmenter and (when given) kraken; JSON-ready.
 
     kraken, some thirty seconds a page here, runs on the first ``kraken_pages``
     pages of each set, and ours are reported on those same pages beside it.
     """
     torch.set_num_threads(1)
-    _, validation = validation_split(folders)
+    _, validation = validation_split(folders, held_out)
     sets = _by_set(validation)
     methods = {"detector": Segmenter(SegmenterSettings("detector", model)),
                "classic": Segmenter(SegmenterSettings("classic"))}  # fmt: skip

@@ -34,7 +34,7 @@ from layout.detector.training import (
     split_by_document,
     train,
 )
-from layout.detector.weights import save_detector
+from layout.detector.weights import load_detector, save_detector
 from layout.evaluation import LineMatch, match_lines
 from layout.images.loading import load_first_page
 from layout.images.preprocess import PreprocessSettings, preprocess
@@ -107,9 +107,13 @@ def validation_split(
 
 
 def train_layout(folders: Sequence[Path], out: Path, config: DetectorConfig,
-                 settings: TrainSettings, name: str) -> dict[str, Any]:  # fmt: skip
-    """Train a detector, save it (float16) and score it on the held-out documents."""
-    training, validation = validation_split(folders)
+                 settings: TrainSettings, name: str, *, start: Path | None = None,
+                 held_out: Sequence[str] = VALIDATION_DOCUMENTS) -> dict[str, Any]:  # fmt: skip
+    """Train a detector (or fine-tune ``start``), save it (float16), score it on held-out pages."""
+    training, validation = validation_split(folders, held_out)
+    initial = load_detector(start).model if start is not None else None
+    if initial is not None:
+        config = initial.config
     samples = [load_sample(xml, image, config.size) for xml, image in training]
     checkpoint = out.with_suffix(".ckpt.safetensors")
 
@@ -117,7 +121,7 @@ def train_layout(folders: Sequence[Path], out: Path, config: DetectorConfig,
         save_detector(model, checkpoint, name, dtype=torch.float32,  # type: ignore[arg-type]
                       extra={"step": step, "loss": loss})  # fmt: skip
 
-    model = train(samples, config, settings, keep)
+    model = train(samples, config, settings, keep, initial)
     sha = save_detector(model, out, name, extra={"training_pages": len(training)})
     scores = list(score_pages(validation, Segmenter(SegmenterSettings("detector", out))))
     return {"model": str(out), "sha256": sha, "training_pages": len(training),
@@ -145,12 +149,26 @@ def train_layout_command(
     threads: Annotated[int, typer.Option(help="CPU threads for torch (0: its default).")] = 0,
     seed: int = 0,
     name: Annotated[str, typer.Option(help="Model name stored in the weights.")] = "lines-small",
+    hold_out: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Name prefix of a document to validate on (default: the README's split)."
+        ),
+    ] = None,
+    start: Annotated[
+        Path | None,
+        typer.Option(
+            help="Fine-tune this detector (e.g. the shipped one) instead of starting afresh."
+        ),
+    ] = None,
 ) -> None:
     """Train the baseline/line detector; score it on held-out documents (line F1, IoU ≥ 0.5)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     settings = TrainSettings(steps=steps, batch=batch, learning_rate=learning_rate,
                              seed=seed, threads=threads)  # fmt: skip
-    report = train_layout(data or DEFAULT_FOLDERS, out, DetectorConfig(size=size), settings, name)
+    config = DetectorConfig(size=size)
+    report = train_layout(data or DEFAULT_FOLDERS, out, config, settings, name, start=start,
+                          held_out=hold_out or VALIDATION_DOCUMENTS)  # fmt: skip
     out.with_suffix(".json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     figures = report["validation"]
     typer.echo(f"validation: F1 {figures['f1']:.3f} (P {figures['precision']:.3f}, "

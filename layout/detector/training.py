@@ -134,13 +134,17 @@ def train(
     config: DetectorConfig,
     settings: TrainSettings,
     checkpoint: Callable[[LineNet, int, float], None] | None = None,
+    start: LineNet | None = None,
 ) -> LineNet:
-    """Train a detector; ``checkpoint(model, step, mean_loss)`` is called every so many steps."""
+    """Train a detector; ``checkpoint(model, step, mean_loss)`` is called every so many steps.
+
+    ``start``: a trained detector to fine-tune (its architecture wins over ``config``).
+    """
     if settings.threads:
         torch.set_num_threads(settings.threads)
     torch.manual_seed(settings.seed)
     rng = np.random.default_rng(settings.seed)
-    model = LineNet(config)
+    model = start if start is not None else LineNet(config)
     optimiser = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimiser, settings.learning_rate, total_steps=settings.steps, pct_start=0.1
