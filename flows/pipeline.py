@@ -10,7 +10,7 @@ process many, as OCR-D processors do).
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -18,6 +18,7 @@ import numpy as np
 
 from flows.provenance import step
 from flows.segmentation import Segmenter, SegmenterSettings
+from flows.upright import recogniser_scorer
 from layout.attach import attach_text
 from layout.document import Page
 from layout.images.binarize import PAPER
@@ -43,6 +44,8 @@ class PipelineSettings:
     line_images: LineSource = "binary"
     """Cut lines from the binarized page (as the shipped model was trained) or the grey one."""
     segmenter: SegmenterSettings = field(default_factory=SegmenterSettings)
+    upright_check: bool = True
+    """Where the ink cue doubts which way up a page is, let the recogniser decide."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,7 @@ def preprocess_step(
             "max_skew": settings.max_skew,
             "measured_skew_angle": done.skew_angle,
             "measured_orientation": done.orientation.correction,
+            "orientation_decided_by": done.orientation.decided_by,
             "page_index": page.page_index,
         },
         category="preOperation",
@@ -103,6 +107,8 @@ class PagePipeline:
         self.predictor = Predictor(loaded, self.settings.predictor)
         self.reader = SharedReader(self.predictor, workers)
         self.segmenter = Segmenter(self.settings.segmenter)
+        scorer = recogniser_scorer(self.reader) if self.settings.upright_check else None
+        self.preprocess = replace(self.settings.preprocess, upright_scorer=scorer)
         self.model = ModelRef(loaded.name, loaded.sha256)
         self.decoding, self.decoding_parameters = describe_decoding(self.settings.predictor)
 
@@ -120,7 +126,7 @@ class PagePipeline:
 
     def process(self, page: PageImage, name: str, source_sha256: str) -> Page:
         """One scan page to a page document with text, in scan coordinates."""
-        analysed = analyse_layout(page, self.settings.preprocess, self.segmenter)
+        analysed = analyse_layout(page, self.preprocess, self.segmenter)
         self.recognise(analysed.page, analysed.done)
         result = to_scan(analysed.page, analysed.done, page, name, source_sha256)
         result.metadata.steps += [

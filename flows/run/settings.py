@@ -47,6 +47,10 @@ class RunSettings(BaseModel):
     layout_model: Path = Field(
         default_factory=shipped_detector, description="Line detector weights (.safetensors)."
     )
+    upright_check: bool = Field(
+        default=True,
+        description="Where the ink cue doubts which way up a page is, the recogniser decides.",
+    )
     glyphs: bool = Field(default=False, description="Write glyph-level PAGE output.")
     line_images: Literal["binary", "grey"] = Field(
         default="binary", description="Recognise lines cut from the binarized or the grey page."
@@ -77,7 +81,7 @@ class RunSettings(BaseModel):
     def output_settings(self) -> dict[str, object]:
         """The settings that shape the outputs (the model enters by its checksum)."""
         return {"binarization": self.binarization, "max_skew": self.max_skew,
-                "segmenter": self.segmenter,
+                "segmenter": self.segmenter, "upright_check": self.upright_check,
                 "layout_model": file_sha256(self.layout_model)
                 if self.segmenter == "detector" else None,
                 "glyphs": self.glyphs, "precision": self.precision,
@@ -106,7 +110,7 @@ class RunSettings(BaseModel):
         """The settings of every stage of the page pipeline."""
         segmenter = SegmenterSettings(self.segmenter, self.layout_model, self.device)
         return PipelineSettings(self.preprocess(), self.predictor(), self.glyphs, self.line_images,
-                                segmenter)  # fmt: skip
+                                segmenter, self.upright_check)  # fmt: skip
 
     def page_pipeline(self) -> PagePipeline:
         """This process's pipeline for these settings (its model loaded once per process)."""

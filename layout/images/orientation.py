@@ -92,8 +92,11 @@ def detect_orientation(
 
     Sideways pages are always turned (90 or 270 by the ascender cue). Without a
     scorer an upright-looking page is never turned over, only flagged; with a
-    scorer, the scorer compares each page with its 180° turn on ``grey`` (or
-    ``binary``) and decides.
+    scorer, the scorer compares the page with its 180° turn on ``grey`` (or
+    ``binary``) and decides whenever the ink cue is in doubt: the page is
+    sideways, or more of its ink hangs below the lines than stands above them.
+    A page the cue finds upright is left alone without asking (the scorer may
+    be costly: the flows' one reads lines with the recogniser).
     """
     ink = text_like(binary) if (binary == INK).any() else np.zeros(binary.shape, bool)
     row_peak = peakiness(ink.sum(axis=1).astype(np.float64))
@@ -103,7 +106,7 @@ def detect_orientation(
     asymmetry = ascender_asymmetry(level)
     base: Quarter = 90 if sideways else 0
     flipped: Quarter = 270 if sideways else 180
-    if scorer is not None:
+    if scorer is not None and (sideways or asymmetry < 0):
         page = grey if grey is not None else binary
         upright = np.rot90(page, base // 90)
         better = scorer(upright) >= scorer(np.rot90(upright, 2))

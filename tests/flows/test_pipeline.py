@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
-from flows.pipeline import PagePipeline
+from flows.pipeline import PagePipeline, PipelineSettings
 from layout.geometry import bounding_box
 from layout.images.deskew import rotate
-from layout.images.loading import load_first_page
+from layout.images.loading import PageImage, load_first_page
 from layout.xmlio import parse_xml, read_document, serialize
 from layout.xmlio.schemas import schema_errors
 from recognition.metrics import char_errors
@@ -47,3 +48,21 @@ def test_pipeline_reads_a_skewed_page(tiny_model: Path, tmp_path: Path) -> None:
         data = serialize(result, fmt)  # type: ignore[arg-type]
         assert schema_errors(parse_xml(data)) == []
         assert read_document(data).text() == result.text()
+
+
+@pytest.mark.slow
+def test_an_upside_down_scan_is_read_the_right_way_up(tiny_model: Path) -> None:
+    scan = np.ascontiguousarray(np.rot90(page_of_lines(LINES, size=29), 2))
+    page = PageImage(scan, 300.0, False, 0, 1, "PNG", "L")
+    result = PagePipeline(tiny_model).process(page, "scan.png", "ab" * 32)
+    preprocessing = result.metadata.steps[-3].settings
+    assert preprocessing["measured_orientation"] == 180
+    assert preprocessing["orientation_decided_by"] == "scorer"
+    truth = "\n".join(LINES).replace(" ", "")
+    errors = char_errors(result.text().replace(" ", ""), truth).rate
+    assert errors < 0.25, result.text()  # the tiny test model reads upright lines roughly
+    # without the check the page stays as scanned (only flagged) and reads far worse
+    settings = PipelineSettings(upright_check=False)
+    unchecked = PagePipeline(tiny_model, settings).process(page, "scan.png", "ab" * 32)
+    assert unchecked.metadata.steps[-3].settings["measured_orientation"] == 0
+    assert char_errors(unchecked.text().replace(" ", ""), truth).rate > errors + 0.3

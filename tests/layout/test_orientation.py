@@ -48,6 +48,9 @@ def test_a_scorer_decides_upside_down(upright: np.ndarray) -> None:
     result = detect_orientation(flipped, scorer=ascender_score)
     assert len(calls) == 2
     assert (result.correction, result.decided_by) == (180, "scorer")
+    calls.clear()
+    result = detect_orientation(upright, scorer=ascender_score)  # the cue is sure: not asked
+    assert (result.correction, result.decided_by, calls) == (0, "profile", [])
 
 
 def test_preprocess_turns_a_sideways_scan_upright() -> None:
