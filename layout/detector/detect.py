@@ -16,6 +16,8 @@ from layout.detector.weights import LoadedDetector, load_detector
 from layout.document import Direction, Page, TextLine
 from layout.reading_order import build_regions
 
+INK_LEVEL = 0.5  # normalised darkness above which a pixel is ink (paper 0, dark text 1)
+
 
 @dataclass(frozen=True, slots=True)
 class Detection:
@@ -44,20 +46,25 @@ class LineDetector:
         (a cropped paragraph) are read as they are, never enlarged.
         """
         scale = min(1.0, scale_for(grey.shape[1], grey.shape[0], self.size))
-        small = resize_grey(grey, scale)
-        image = torch.from_numpy(pad_to(normalise(small)))[None, None].to(self.device)
+        return self._maps(normalise(resize_grey(grey, scale))), scale
+
+    def _maps(self, image: np.ndarray) -> np.ndarray:
+        tensor = torch.from_numpy(pad_to(image))[None, None].to(self.device)
         with torch.inference_mode():
-            logits = self.loaded.model(image)[0, :, : small.shape[0], : small.shape[1]]
-        return torch.sigmoid(logits).float().cpu().numpy(), scale
+            logits = self.loaded.model(tensor)[0, :, : image.shape[0], : image.shape[1]]
+        maps: np.ndarray = torch.sigmoid(logits).float().cpu().numpy()
+        return maps
 
     def lines(self, grey: np.ndarray, page_mask: np.ndarray | None = None) -> list[FoundLine]:
         """Every line found, in page coordinates; none outside ``page_mask``."""
-        maps, scale = self.probabilities(grey)
+        scale = min(1.0, scale_for(grey.shape[1], grey.shape[0], self.size))
+        image = normalise(resize_grey(grey, scale))
+        maps = self._maps(image)
         if page_mask is not None:
             small = cv2.resize(page_mask.astype(np.uint8), maps.shape[:0:-1],
                                interpolation=cv2.INTER_NEAREST)  # fmt: skip
             maps *= small[None].astype(maps.dtype)
-        return vectorise(maps, scale)
+        return vectorise(maps, scale, ink=image > INK_LEVEL)
 
     def segment(self, grey: np.ndarray, image_filename: str = "", direction: Direction = "ltr",
                 page_mask: np.ndarray | None = None) -> Detection:  # fmt: skip

@@ -2,7 +2,7 @@
 
 1. Baseline pixels (probability ≥ 0.5) form connected components; each gives a
    polyline through the middle of its pixels, column by column. Specks (shorter
-   than 0.4 line pitches, after joining) are no lines, nor are traces shorter
+   than a line pitch, after joining) are no lines, nor are traces shorter
    than a pitch inside the band of a longer line (ascender or descender loops).
 2. Fragments of one line (a baseline broken at a word gap) are joined when
    the next one starts close by at the same height and line-body pixels
@@ -27,13 +27,15 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
+from layout.detector.gutters import split_at_gutters
 from layout.detector.targets import BASELINE, BODY
+from layout.detector.traces import Trace
 from layout.geometry import Points
 
 THRESHOLD = 0.5
 MIN_LENGTH = 6  # pixels at the network's scale: shorter baseline blobs are noise
 STEP = 8  # polyline sampling, pixels at the network's scale
-MIN_PITCHES = 0.4  # a baseline shorter than this many line pitches is a speck, not a line
+MIN_PITCHES = 1.0  # a baseline shorter than a line pitch is a speck, not a line
 
 
 @dataclass(slots=True)
@@ -45,24 +47,7 @@ class FoundLine:
     degraded: bool = False
 
 
-@dataclass(slots=True)
-class _Trace:
-    xs: np.ndarray
-    ys: np.ndarray
-
-    @property
-    def x0(self) -> float:
-        return float(self.xs[0])
-
-    @property
-    def x1(self) -> float:
-        return float(self.xs[-1])
-
-    def y_at(self, x: float) -> float:
-        return float(np.interp(x, self.xs, self.ys))
-
-
-def _traces(baseline: np.ndarray) -> list[_Trace]:
+def _traces(baseline: np.ndarray) -> list[Trace]:
     """One polyline per baseline component: the mean row of its pixels in each column."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(
         baseline.astype(np.uint8), connectivity=8
@@ -82,11 +67,11 @@ def _traces(baseline: np.ndarray) -> list[_Trace]:
         present = np.flatnonzero(columns)
         col_x = present + xs.min()
         col_y = sums[present] / columns[present]
-        traces.append(_Trace(col_x.astype(np.float64), col_y))
+        traces.append(Trace(col_x.astype(np.float64), col_y))
     return traces
 
 
-def _pitch(traces: list[_Trace]) -> np.ndarray:
+def _pitch(traces: list[Trace]) -> np.ndarray:
     """Per trace, the vertical distance to the nearest other trace overlapping it in x."""
     pitches = np.full(len(traces), np.nan)
     for i, a in enumerate(traces):
@@ -103,7 +88,7 @@ def _pitch(traces: list[_Trace]) -> np.ndarray:
     return np.where(np.isfinite(pitches), np.minimum(pitches, 2 * typical), typical)
 
 
-def _bridged(a: _Trace, b: _Trace, body: np.ndarray, pitch: float) -> bool:
+def _bridged(a: Trace, b: Trace, body: np.ndarray, pitch: float) -> bool:
     """Whether b belongs to a's line: level with it, overlapping, or line body across the gap."""
     gap = b.x0 - a.x1
     if gap > 2.5 * pitch:
@@ -120,19 +105,19 @@ def _bridged(a: _Trace, b: _Trace, body: np.ndarray, pitch: float) -> bool:
     return bool(inside.mean() >= 0.7)
 
 
-def _merged(a: _Trace, b: _Trace) -> _Trace:
+def _merged(a: Trace, b: Trace) -> Trace:
     """One trace through the columns of both (where both have a column, their mean)."""
     xs = np.concatenate([a.xs, b.xs])
     ys = np.concatenate([a.ys, b.ys])
     columns, inverse = np.unique(xs, return_inverse=True)
     sums = np.bincount(inverse, weights=ys)
-    return _Trace(columns, sums / np.bincount(inverse))
+    return Trace(columns, sums / np.bincount(inverse))
 
 
-def _join(traces: list[_Trace], body: np.ndarray, pitch: np.ndarray) -> list[_Trace]:
+def _join(traces: list[Trace], body: np.ndarray, pitch: np.ndarray) -> list[Trace]:
     """Join the fragments of each line, left to right."""
     order = sorted(range(len(traces)), key=lambda i: traces[i].x0)
-    joined: list[tuple[_Trace, float]] = []
+    joined: list[tuple[Trace, float]] = []
     for i in order:
         trace, p = traces[i], float(pitch[i])
         for k, (other, q) in enumerate(joined):
@@ -167,7 +152,7 @@ def _local_fit(xs: np.ndarray, ys: np.ndarray, window: int) -> np.ndarray:
     return fitted
 
 
-def _inside_band(piece: _Trace, line: _Trace, pitch: float) -> bool:
+def _inside_band(piece: Trace, line: Trace, pitch: float) -> bool:
     """Whether a short trace lies in a longer line's band (x-height above, descenders below)."""
     centre = (piece.x0 + piece.x1) / 2
     if line.x1 - line.x0 < 2 * (piece.x1 - piece.x0) or not line.x0 <= centre <= line.x1:
@@ -176,7 +161,7 @@ def _inside_band(piece: _Trace, line: _Trace, pitch: float) -> bool:
     return -0.3 * pitch <= above <= 0.8 * pitch
 
 
-def _without_pieces(traces: list[_Trace], pitch: float) -> list[_Trace]:
+def _without_pieces(traces: list[Trace], pitch: float) -> list[Trace]:
     """Traces shorter than a line pitch inside another line's band are part of that line.
 
     (A loop of an ascender or a descender read as a baseline of its own.)
@@ -189,7 +174,7 @@ def _without_pieces(traces: list[_Trace], pitch: float) -> list[_Trace]:
     return kept
 
 
-def _polyline(trace: _Trace) -> np.ndarray:
+def _polyline(trace: Trace) -> np.ndarray:
     """The trace sampled every :data:`STEP` pixels (ends kept), smoothed by local line fits."""
     dense_x = np.arange(trace.x0, trace.x1 + 1)
     dense_y = _local_fit(dense_x, np.interp(dense_x, trace.xs, trace.ys), 2 * STEP)
@@ -221,8 +206,14 @@ def _points(array: np.ndarray, scale: float) -> Points:
     return tuple((float(x) / scale, float(y) / scale) for x, y in array)
 
 
-def vectorise(probabilities: np.ndarray, scale: float) -> list[FoundLine]:
-    """Lines from the detector's maps (C × H × W probabilities) in page coordinates."""
+def vectorise(
+    probabilities: np.ndarray, scale: float, ink: np.ndarray | None = None
+) -> list[FoundLine]:
+    """Lines from the detector's maps (C × H × W probabilities) in page coordinates.
+
+    ``ink`` (boolean, the maps' size) lets lines run together across a narrow
+    gutter be split there (:func:`~layout.detector.gutters.split_at_gutters`).
+    """
     baseline = probabilities[BASELINE] >= THRESHOLD
     body = probabilities[BODY] >= THRESHOLD
     traces = _traces(baseline)
@@ -233,6 +224,8 @@ def vectorise(probabilities: np.ndarray, scale: float) -> list[FoundLine]:
     typical = float(np.median(_pitch(traces)[lengths >= np.median(lengths)]))
     traces = [t for t in traces if t.x1 - t.x0 >= MIN_PITCHES * typical] or traces
     traces = _without_pieces(traces, typical)
+    if ink is not None:
+        traces = split_at_gutters(traces, ink, typical)
     pitch = _pitch(traces)
     polylines = [_polyline(t) for t in traces]
     markers = np.zeros(body.shape, np.int32)

@@ -110,3 +110,30 @@ def test_network_keeps_the_input_size() -> None:
     model = LineNet(DetectorConfig(stem=4, widths=(8, 8, 16, 16))).eval()
     with torch.inference_mode():
         assert model(torch.zeros(1, 1, 96, 160)).shape == (1, 2, 96, 160)
+
+
+def _ink_line(ink: np.ndarray, y: int, spans: list[tuple[int, int]]) -> None:
+    for a, b in spans:
+        ink[y - 10 : y, a:b] = True
+
+
+def test_a_line_run_across_a_narrow_gutter_is_cut_there() -> None:
+    from layout.detector.gutters import split_at_gutters
+    from layout.detector.traces import Trace
+
+    pitch = 20.0
+    ink = np.zeros((200, 500), bool)
+    traces = []
+    for n, y in enumerate(range(30, 190, 20)):
+        if n < 3:  # a marginal note beside the first three lines, joined to them
+            _ink_line(ink, y, [(20, 80), (92, 480)])
+            xs = np.arange(20, 481, dtype=float)
+        else:
+            _ink_line(ink, y, [(92, 300), (306, 480)])  # a word gap, no gutter
+            xs = np.arange(92, 481, dtype=float)
+        traces.append(Trace(xs, np.full(len(xs), float(y))))
+    cut = split_at_gutters(traces, ink, pitch)
+    assert len(cut) == len(traces) + 3
+    notes = [t for t in cut if t.x1 < 92]
+    assert len(notes) == 3 and all(t.x0 == 20 and 80 <= t.x1 < 92 for t in notes)
+    assert all(t.x1 == 480 for t in cut if t.x0 > 80)  # word gaps are left alone
