@@ -31,6 +31,9 @@ UprightScorer = Callable[[np.ndarray], float]
 """Scores a greyscale page: higher means more likely upright."""
 
 SIDEWAYS_MARGIN = 1.15  # column peakiness must beat row peakiness by this factor
+SCORE_MARGIN = 0.05
+"""A scorer overrules the ink cue only by this much (scores such as confidences in [0, 1]):
+turning an upright page over costs more than leaving a rare upside-down one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +96,9 @@ def detect_orientation(
     Sideways pages are always turned (90 or 270 by the ascender cue). Without a
     scorer an upright-looking page is never turned over, only flagged; with a
     scorer, the scorer compares the page with its 180° turn on ``grey`` (or
-    ``binary``) and decides whenever the ink cue is in doubt: the page is
-    sideways, or more of its ink hangs below the lines than stands above them.
+    ``binary``) whenever the ink cue is in doubt: the page is sideways, or
+    more of its ink hangs below the lines than stands above them. The cue's
+    own choice stands unless the other way scores :data:`SCORE_MARGIN` better.
     A page the cue finds upright is left alone without asking (the scorer may
     be costly: the flows' one reads lines with the recogniser).
     """
@@ -108,11 +112,12 @@ def detect_orientation(
     flipped: Quarter = 270 if sideways else 180
     if scorer is not None and (sideways or asymmetry < 0):
         page = grey if grey is not None else binary
-        upright = np.rot90(page, base // 90)
-        better = scorer(upright) >= scorer(np.rot90(upright, 2))
-        return OrientationResult(
-            base if better else flipped, row_peak, column_peak, asymmetry, "scorer"
+        cue: Quarter = flipped if sideways and asymmetry < 0 else base
+        other: Quarter = base if cue == flipped else flipped
+        keep = scorer(np.rot90(page, cue // 90)) + SCORE_MARGIN >= scorer(
+            np.rot90(page, other // 90)
         )
+        return OrientationResult(cue if keep else other, row_peak, column_peak, asymmetry, "scorer")
     if row_peak == column_peak == 0.0:
         return OrientationResult(0, 0.0, 0.0, 0.0, "none")
     # The ink cue alone is right for about nine pages in ten: good enough to choose
