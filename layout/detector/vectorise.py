@@ -2,7 +2,7 @@
 
 1. Baseline pixels (probability ≥ 0.5) form connected components; each gives a
    polyline through the middle of its pixels, column by column. Specks (shorter
-   than a line pitch, after joining) are no lines, nor are traces shorter
+   than 1.3 line heights or a pitch, after joining) are no lines, nor are traces shorter
    than a pitch inside the band of a longer line (ascender or descender loops).
 2. Fragments of one line (a baseline broken at a word gap) are joined when
    the next one starts close by at the same height and line-body pixels
@@ -35,7 +35,7 @@ from layout.geometry import Points
 THRESHOLD = 0.5
 MIN_LENGTH = 6  # pixels at the network's scale: shorter baseline blobs are noise
 STEP = 8  # polyline sampling, pixels at the network's scale
-MIN_PITCHES = 1.0  # a baseline shorter than a line pitch is a speck, not a line
+MIN_HEIGHTS = 1.3  # a baseline shorter than this many line heights (or a pitch) is a speck
 
 
 @dataclass(slots=True)
@@ -88,7 +88,7 @@ def _pitch(traces: list[Trace]) -> np.ndarray:
     return np.where(np.isfinite(pitches), np.minimum(pitches, 2 * typical), typical)
 
 
-def _bridged(a: Trace, b: Trace, body: np.ndarray, pitch: float) -> bool:
+def _bridged(a: Trace, b: Trace, body: np.ndarray, pitch: float, height: float) -> bool:
     """Whether b belongs to a's line: level with it, overlapping, or line body across the gap."""
     gap = b.x0 - a.x1
     if gap > 2.5 * pitch:
@@ -98,11 +98,22 @@ def _bridged(a: Trace, b: Trace, body: np.ndarray, pitch: float) -> bool:
     if abs(a.ys[-1] - b.ys[0]) > 0.3 * pitch:
         return False
     xs = np.arange(int(a.x1), int(b.x0) + 1)
-    if len(xs) == 0:
+    if len(xs) == 0 or gap <= height:  # a word gap: level is enough
         return True
-    ys = np.interp(xs, [a.x1, b.x0], [a.ys[-1], b.ys[0]]) - 0.3 * pitch
+    ys = np.interp(xs, [a.x1, b.x0], [a.ys[-1], b.ys[0]]) - 0.4 * height  # mid x-height
     inside = body[np.clip(ys.astype(int), 0, body.shape[0] - 1), xs]
     return bool(inside.mean() >= 0.7)
+
+
+def _body_height(traces: list[Trace], body: np.ndarray, pitch: float) -> float:
+    """Typical height of the line body above the baseline (letters, not leading)."""
+    heights = []
+    for trace in traces:
+        x = int((trace.x0 + trace.x1) / 2)
+        y = round(trace.y_at(x))
+        column = body[max(y - int(pitch), 0) : max(y, 0), x][::-1]
+        heights.append(int(np.argmin(column)) if not column.all() else len(column))
+    return float(np.median(heights)) if heights else pitch
 
 
 def _merged(a: Trace, b: Trace) -> Trace:
@@ -116,12 +127,13 @@ def _merged(a: Trace, b: Trace) -> Trace:
 
 def _join(traces: list[Trace], body: np.ndarray, pitch: np.ndarray) -> list[Trace]:
     """Join the fragments of each line, left to right."""
+    height = _body_height(traces, body, float(np.median(pitch)))
     order = sorted(range(len(traces)), key=lambda i: traces[i].x0)
     joined: list[tuple[Trace, float]] = []
     for i in order:
         trace, p = traces[i], float(pitch[i])
         for k, (other, q) in enumerate(joined):
-            if _bridged(other, trace, body, min(p, q)):
+            if _bridged(other, trace, body, min(p, q), height):
                 joined[k] = (_merged(other, trace), min(p, q))
                 break
         else:
@@ -222,7 +234,8 @@ def vectorise(
     traces = _join(traces, body, _pitch(traces))
     lengths = np.array([t.x1 - t.x0 for t in traces])
     typical = float(np.median(_pitch(traces)[lengths >= np.median(lengths)]))
-    traces = [t for t in traces if t.x1 - t.x0 >= MIN_PITCHES * typical] or traces
+    least = min(typical, MIN_HEIGHTS * _body_height(traces, body, typical))
+    traces = [t for t in traces if t.x1 - t.x0 >= least] or traces
     traces = _without_pieces(traces, typical)
     if ink is not None:
         traces = split_at_gutters(traces, ink, typical)
