@@ -24,7 +24,7 @@ from typing import Annotated, Any
 import torch
 import typer
 
-from flows.pipeline import to_scan
+from flows.pipeline import analyse_layout, to_scan
 from flows.segmentation import Segmenter, SegmenterSettings
 from layout.detector.network import DetectorConfig
 from layout.detector.training import (
@@ -37,7 +37,7 @@ from layout.detector.training import (
 from layout.detector.weights import load_detector, save_detector
 from layout.evaluation import LineMatch, match_lines
 from layout.images.loading import load_first_page
-from layout.images.preprocess import PreprocessSettings, preprocess
+from layout.images.preprocess import PreprocessSettings
 from layout.xmlio import read_document
 
 VALIDATION_DOCUMENTS = (
@@ -71,13 +71,13 @@ def score_page(xml: Path, image: Path, segmenter: Segmenter) -> PageScore:
     """Segment one ground-truth page as a run would, and match it against the truth."""
     page = load_first_page(image.read_bytes())
     started = time.perf_counter()
-    done = preprocess(page, PreprocessSettings())
-    middle = time.perf_counter()
-    found, degraded = segmenter.segment(done)
-    ended = time.perf_counter()
-    result = to_scan(found, done, page, image.name, "")
+    analysed = analyse_layout(page, PreprocessSettings(), segmenter)
+    total = time.perf_counter() - started
+    preprocessing = sum(analysed.done.timings.values())
+    result = to_scan(analysed.page, analysed.done, page, image.name, "")
     match = match_lines(result, read_document(xml))
-    return PageScore(xml.stem, match, degraded, middle - started, ended - middle)
+    return PageScore(xml.stem, match, analysed.degraded_lines, preprocessing,
+                     total - preprocessing)  # fmt: skip
 
 
 def score_pages(pairs: Sequence[tuple[Path, Path]], segmenter: Segmenter) -> Iterator[PageScore]:

@@ -54,6 +54,7 @@ class Analysed:
 
     page: Page
     done: Preprocessed
+    degraded_lines: int
     steps: list[ProcessingStep]
 
 
@@ -61,7 +62,8 @@ def analyse_layout(page: PageImage, settings: PreprocessSettings, segmenter: Seg
     """Preprocess and segment, with the provenance of both."""
     done = preprocess(page, settings)
     found, degraded = segmenter.segment(done)
-    return Analysed(found, done, [preprocess_step(page, done, settings), segmenter.step(degraded)])
+    steps = [preprocess_step(page, done, settings), segmenter.step(degraded)]
+    return Analysed(found, done, degraded, steps)
 
 
 def to_scan(found: Page, done: Preprocessed, page: PageImage, name: str, sha: str) -> Page:
@@ -108,7 +110,7 @@ class PagePipeline:
         self.reader = SharedReader(self.predictor, workers)
         self.segmenter = Segmenter(self.settings.segmenter)
         scorer = recogniser_scorer(self.reader) if self.settings.upright_check else None
-        self.preprocess = replace(self.settings.preprocess, upright_scorer=scorer)
+        self.preprocess_settings = replace(self.settings.preprocess, upright_scorer=scorer)
         self.model = ModelRef(loaded.name, loaded.sha256)
         self.decoding, self.decoding_parameters = describe_decoding(self.settings.predictor)
 
@@ -126,7 +128,7 @@ class PagePipeline:
 
     def process(self, page: PageImage, name: str, source_sha256: str) -> Page:
         """One scan page to a page document with text, in scan coordinates."""
-        analysed = analyse_layout(page, self.preprocess, self.segmenter)
+        analysed = analyse_layout(page, self.preprocess_settings, self.segmenter)
         self.recognise(analysed.page, analysed.done)
         result = to_scan(analysed.page, analysed.done, page, name, source_sha256)
         result.metadata.steps += [

@@ -63,9 +63,9 @@ def _blocks(lines: Sequence[TextLine]) -> list[list[int]]:
     """
     b = _boxes([_box(line) for line in lines])
     pitch = float(np.median(b[:, 3] - b[:, 1])) if len(b) else 1.0
-    x, _ = _overlaps(b)
-    _, y_gap = _overlaps(b[:, [0, 1, 2, 3]] + [0, -FOLLOW_PITCHES * pitch, 0, 0])
-    spanning = _spanning(*_overlaps(b))
+    x, y = _overlaps(b)
+    _, y_gap = _overlaps(b + np.array([0.0, -FOLLOW_PITCHES * pitch, 0.0, 0.0]))
+    spanning = _spanning(x, y)
     linked = (x >= 0.3) & (y_gap > 0) & (spanning[:, None] == spanning[None, :])
     count, labels = connected_components(coo_matrix(linked), directed=False)
     return [list(np.flatnonzero(labels == k)) for k in range(count)]

@@ -45,8 +45,13 @@ class LineDetector:
         Pages larger than the network's size are shrunk to it; smaller ones
         (a cropped paragraph) are read as they are, never enlarged.
         """
+        image, scale = self._prepared(grey)
+        return self._maps(image), scale
+
+    def _prepared(self, grey: np.ndarray) -> tuple[np.ndarray, float]:
+        """The normalised page at the network's scale, and that scale."""
         scale = min(1.0, scale_for(grey.shape[1], grey.shape[0], self.size))
-        return self._maps(normalise(resize_grey(grey, scale))), scale
+        return normalise(resize_grey(grey, scale)), scale
 
     def _maps(self, image: np.ndarray) -> np.ndarray:
         tensor = torch.from_numpy(pad_to(image))[None, None].to(self.device)
@@ -57,8 +62,7 @@ class LineDetector:
 
     def lines(self, grey: np.ndarray, page_mask: np.ndarray | None = None) -> list[FoundLine]:
         """Every line found, in page coordinates; none outside ``page_mask``."""
-        scale = min(1.0, scale_for(grey.shape[1], grey.shape[0], self.size))
-        image = normalise(resize_grey(grey, scale))
+        image, scale = self._prepared(grey)
         maps = self._maps(image)
         if page_mask is not None:
             small = cv2.resize(page_mask.astype(np.uint8), maps.shape[:0:-1],

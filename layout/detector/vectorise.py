@@ -125,9 +125,8 @@ def _merged(a: Trace, b: Trace) -> Trace:
     return Trace(columns, sums / np.bincount(inverse))
 
 
-def _join(traces: list[Trace], body: np.ndarray, pitch: np.ndarray) -> list[Trace]:
-    """Join the fragments of each line, left to right."""
-    height = _body_height(traces, body, float(np.median(pitch)))
+def _join(traces: list[Trace], body: np.ndarray, pitch: np.ndarray, height: float) -> list[Trace]:
+    """Join the fragments of each line, left to right (``height``: of the letters)."""
     order = sorted(range(len(traces)), key=lambda i: traces[i].x0)
     joined: list[tuple[Trace, float]] = []
     for i in order:
@@ -231,7 +230,8 @@ def vectorise(
     traces = _traces(baseline)
     if not traces:
         return []
-    traces = _join(traces, body, _pitch(traces))
+    fragments = _pitch(traces)
+    traces = _join(traces, body, fragments, _body_height(traces, body, float(np.median(fragments))))
     lengths = np.array([t.x1 - t.x0 for t in traces])
     typical = float(np.median(_pitch(traces)[lengths >= np.median(lengths)]))
     least = min(typical, MIN_HEIGHTS * _body_height(traces, body, typical))
