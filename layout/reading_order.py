@@ -45,12 +45,21 @@ def _overlaps(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def _spanning(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Boxes over two others that stand side by side (a heading over two columns)."""
+def _spanning(x: np.ndarray, y: np.ndarray, near: np.ndarray | None = None) -> np.ndarray:
+    """Boxes over two others that stand side by side (a heading over two columns).
+
+    With ``near`` (which boxes follow which in a column), a side-by-side pair
+    counts only where the boxes above or below them stand side by side too:
+    columns are at least two lines tall on both sides. A line split at a wide
+    word gap, or a short answer set beside a verse, is no column layout.
+    """
     over = x >= 0.3
     np.fill_diagonal(over, False)
     beside = (y > 0) & ~over
     np.fill_diagonal(beside, False)
+    if near is not None:
+        n = near.astype(np.int64)
+        beside &= (n @ beside.astype(np.int64) @ n) > 0
     reach = over.astype(np.int64) @ beside.astype(np.int64)
     return np.asarray(((reach > 0) & over).any(axis=1))
 
@@ -58,15 +67,18 @@ def _spanning(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 def _blocks(lines: Sequence[TextLine]) -> list[list[int]]:
     """Groups of line indices: overlapping columns, near each other vertically.
 
-    A line spanning two side-by-side lines (a heading over columns) joins only
-    lines that span as well, so it cannot chain the columns into one block.
+    A line spanning two columns of side-by-side lines (a heading over them)
+    joins only lines that span as well, so it cannot chain the columns into
+    one block.
     """
     b = _boxes([_box(line) for line in lines])
     pitch = float(np.median(b[:, 3] - b[:, 1])) if len(b) else 1.0
     x, y = _overlaps(b)
     _, y_gap = _overlaps(b + np.array([0.0, -FOLLOW_PITCHES * pitch, 0.0, 0.0]))
-    spanning = _spanning(x, y)
-    linked = (x >= 0.3) & (y_gap > 0) & (spanning[:, None] == spanning[None, :])
+    follows = (x >= 0.3) & (y_gap > 0)
+    near = follows & (y <= 0)
+    spanning = _spanning(x, y, near | near.T)
+    linked = follows & (spanning[:, None] == spanning[None, :])
     count, labels = connected_components(coo_matrix(linked), directed=False)
     return [list(np.flatnonzero(labels == k)) for k in range(count)]
 

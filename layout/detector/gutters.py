@@ -4,10 +4,16 @@ The network may draw one baseline from a marginal note straight into the text
 line beside it when the gutter is narrower than a letter. The page says
 otherwise: several lines start (or end) at the same x — a column edge — and
 the joined line has a blank gap in its x-height band just outside that edge.
-Such a line is cut in the middle of the gap.
+Such a line is cut in the middle of the gap when the gap is a gutter: another
+line has a gap at the same place, and the edge runs beside the line (its lines
+stand within a couple of pitches, directly or through a neighbour cut at the
+same gutter). The start of an indented block further down the page (footnotes
+set narrower) is no column edge for the lines above it.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,17 +23,31 @@ ALIGNED = 3  # lines starting (ending) together make a column edge …
 ALIGNED_SHARE = 0.3  # … and at least this share of the page's lines
 REACH = 0.6  # a gutter lies within this many line pitches outside the edge
 MIN_GAP = 0.2  # blank columns, in line pitches, that make a gutter
+ALONG = 4.0  # an edge runs beside the lines within this many pitches of its own
 
 
-def _edges(positions: np.ndarray, pitch: float) -> list[float]:
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A column edge: the x where many lines start (or end), and the heights of those lines."""
+
+    x: float
+    heights: np.ndarray
+    left: bool
+
+    def beside(self, y: float, pitch: float) -> bool:
+        """Whether a line at height ``y`` stands within :data:`ALONG` pitches of its lines."""
+        return bool((np.abs(self.heights - y) <= ALONG * pitch).any())
+
+
+def _edges(positions: np.ndarray, heights: np.ndarray, pitch: float, left: bool) -> list[Edge]:
     """Positions shared (within a quarter pitch) by many lines: column edges."""
     enough = max(ALIGNED, ALIGNED_SHARE * len(positions))
-    edges: list[float] = []
+    edges: list[Edge] = []
     for value in np.sort(positions):
-        near = positions[np.abs(positions - value) <= 0.25 * pitch]
-        centre = float(np.median(near))
-        if len(near) >= enough and all(abs(centre - e) > 0.5 * pitch for e in edges):
-            edges.append(centre)
+        close = np.abs(positions - value) <= 0.25 * pitch
+        centre = float(np.median(positions[close]))
+        if close.sum() >= enough and all(abs(centre - e.x) > 0.5 * pitch for e in edges):
+            edges.append(Edge(centre, heights[close], left))
     return edges
 
 
@@ -52,32 +72,58 @@ def _gap(trace: Trace, ink: np.ndarray, lo: float, hi: float, pitch: float) -> f
     return float(best) if best is not None and best_len >= MIN_GAP * pitch else None
 
 
-def _candidates(traces: list[Trace], ink: np.ndarray, pitch: float) -> list[list[float]]:
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A blank gap in a line just outside a column edge it crosses."""
+
+    x: float
+    edge: Edge
+
+
+def _candidates(traces: list[Trace], ink: np.ndarray, pitch: float) -> list[list[Gap]]:
     """Per trace, the blank gaps just outside the column edges it crosses."""
-    lefts = _edges(np.array([t.x0 for t in traces]), pitch)
-    rights = _edges(np.array([t.x1 for t in traces]), pitch)
+    heights = np.array([_height(t) for t in traces])
+    edges = _edges(np.array([t.x0 for t in traces]), heights, pitch, left=True)
+    edges += _edges(np.array([t.x1 for t in traces]), heights, pitch, left=False)
     found = []
     for trace in traces:
-        crossed = [e for e in lefts + rights if trace.x0 < e - pitch and trace.x1 > e + pitch]
-        gaps = [_gap(trace, ink, e - REACH * pitch, e, pitch) if e in lefts else
-                _gap(trace, ink, e, e + REACH * pitch, pitch) for e in crossed]  # fmt: skip
-        found.append([g for g in gaps if g is not None])
+        gaps = []
+        for e in edges:
+            if trace.x0 < e.x - pitch and trace.x1 > e.x + pitch:
+                lo = e.x - REACH * pitch if e.left else e.x
+                x = _gap(trace, ink, lo, lo + REACH * pitch, pitch)
+                gaps += [Gap(x, e)] if x is not None else []
+        found.append(gaps)
     return found
 
 
-def split_at_gutters(traces: list[Trace], ink: np.ndarray, pitch: float) -> list[Trace]:
-    """The traces, each one that crosses a column edge at a shared blank gutter cut in two.
+def _height(trace: Trace) -> float:
+    """The baseline's median height."""
+    return float(np.median(trace.ys))
 
-    A gutter runs down the page: a gap counts only when another line has one
-    at the same place (within half a pitch), so a lone word gap near an
-    indent never cuts a line.
+
+def _is_gutter(index: int, gap: Gap, traces: list[Trace], candidates: list[list[Gap]],
+               pitch: float) -> bool:  # fmt: skip
+    """Whether a line's gap is a gutter (see the module docstring)."""
+    y = _height(traces[index])
+    partners = [j for j, gaps in enumerate(candidates)
+                if j != index and any(abs(gap.x - g.x) <= pitch / 2 for g in gaps)]  # fmt: skip
+    if not partners:
+        return False
+    near = [_height(traces[j]) for j in partners if abs(_height(traces[j]) - y) <= ALONG * pitch]
+    return any(gap.edge.beside(h, pitch) for h in [y, *near])
+
+
+def split_at_gutters(traces: list[Trace], ink: np.ndarray, pitch: float) -> list[Trace]:
+    """The traces, each one that crosses a column edge at a gutter cut in two there.
+
+    A lone word gap near an indent never cuts a line: the gap must be shared
+    with another line, and the edge must run beside the line.
     """
     candidates = _candidates(traces, ink, pitch)
-    everywhere = [(i, x) for i, gaps in enumerate(candidates) for x in gaps]
     result = []
     for index, trace in enumerate(traces):
-        cuts = [x for x in candidates[index]
-                if any(j != index and abs(x - y) <= pitch / 2 for j, y in everywhere)]  # fmt: skip
+        cuts = [g.x for g in candidates[index] if _is_gutter(index, g, traces, candidates, pitch)]
         pieces = [trace]
         for cut in sorted(cuts):
             last = pieces.pop()

@@ -137,3 +137,22 @@ def test_a_line_run_across_a_narrow_gutter_is_cut_there() -> None:
     notes = [t for t in cut if t.x1 < 92]
     assert len(notes) == 3 and all(t.x0 == 20 and 80 <= t.x1 < 92 for t in notes)
     assert all(t.x1 == 480 for t in cut if t.x0 > 80)  # word gaps are left alone
+
+
+def test_the_edge_of_an_indented_block_below_cuts_no_line_above_it() -> None:
+    """Footnotes set narrower start at one x; word gaps just left of it above are no gutter."""
+    from layout.detector.gutters import split_at_gutters
+    from layout.detector.traces import Trace
+
+    pitch = 20.0
+    ink = np.zeros((400, 500), bool)
+    traces = []
+    for n, y in enumerate(range(30, 390, 20)):
+        if n < 10:  # body text from x=20; some lines have a word gap just left of x=92
+            _ink_line(ink, y, [(20, 80), (92, 480)] if n in (0, 2, 4) else [(20, 480)])
+            xs = np.arange(20, 481, dtype=float)
+        else:  # footnotes, indented to x=92, well below the gaps
+            _ink_line(ink, y, [(92, 480)])
+            xs = np.arange(92, 481, dtype=float)
+        traces.append(Trace(xs, np.full(len(xs), float(y))))
+    assert len(split_at_gutters(traces, ink, pitch)) == len(traces)

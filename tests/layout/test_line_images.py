@@ -79,3 +79,18 @@ def test_real_ground_truth_lines(shared_pages: Path) -> None:
         heights.append(image.shape[0])
         assert (image < 128).mean() > 0.005  # there is ink in it
     assert 20 < np.median(heights) < 200
+
+
+@pytest.mark.parametrize("top_share", [0.0, 0.3, -0.5])
+def test_cut_is_tight_to_the_ink_whatever_the_polygon(top_share: float) -> None:
+    """Polygons that clip ascenders or reach into the paper all give the same tight cut."""
+    page, line, strip = strip_on_page(0.0)
+    (x0, y0), (x1, _), (_, y1), _ = line.polygon
+    top = y0 + top_share * (y1 - y0)  # 0.3: the ascenders' tops cut off; -0.5: far too tall
+    line.polygon = ((x0, top), (x1, top), (x1, y1), (x0, y1))
+    image, geometry = extract_line(page, line)
+    truth = int(((strip < 128).sum(axis=1) > 0).sum())
+    ink = int(((image < 128).sum(axis=1) > 0).sum())
+    assert abs(ink - truth) <= 2  # every ink row is there ...
+    assert image.shape[0] - ink <= 6  # ... with only a margin of paper around them
+    assert geometry.above + geometry.below + 1 == pytest.approx(image.shape[0], abs=1)

@@ -48,3 +48,15 @@ def test_every_line_ends_in_exactly_one_region() -> None:
     lines = page_lines()
     regions = build_regions(lines)
     assert sorted(ln.text for r in regions for ln in r.lines) == sorted(ln.text for ln in lines)
+
+
+def test_a_line_split_at_a_wide_word_gap_does_not_make_columns() -> None:
+    """One row found as two pieces: the paragraph's short last lines stay in its order."""
+    lines = [line(100, 50 + 40 * n, 1500, f"p{n}") for n in range(3)]
+    lines += [line(100, 170, 1200, "p3a"), line(1300, 170, 1500, "p3b")]
+    lines += [line(100, 210 + 40 * n, 1500, f"p{4 + n}") for n in range(3)]
+    lines += [line(100, 330, 600, "end")]
+    regions = build_regions(lines[::-1])
+    order = [ln.text for r in regions for ln in r.lines]
+    assert order.index("p2") < order.index("p3a") < order.index("p4") < order.index("end")
+    assert order[-1] == "end"
