@@ -22,6 +22,8 @@ from flows.evaluate import EvaluationError, PairingError, evaluate
 from flows.files import write_atomic
 from flows.inspect_command import inspect_page, scan_for
 from flows.layout_commands import train_layout_command
+from flows.line_dataset import cut_lines
+from flows.pipeline import LineSource
 from flows.preprocess import Failure, preprocess_files
 from flows.recognition_commands import build_codec, gather, read_lines, split_holdout
 from flows.roundtrip import check_file, collect_xml
@@ -450,6 +452,25 @@ def read_lines_command(
     model = model or shipped_model()
     count = sum(1 for _ in read_lines(folder, out_dir, model, settings))
     typer.echo(f"{count} lines read into {out_dir}")
+
+
+@app.command("cut-lines")
+def cut_lines_command(
+    folders: Annotated[list[Path], typer.Argument(help="Folders of NAME.jpg + NAME.xml pages.")],
+    *,
+    out_dir: Annotated[Path, typer.Option("-o", "--out", help="Line folder to write.")],
+    source: Annotated[
+        LineSource, typer.Option(help="Cut from the binarized page (as run does) or the grey.")
+    ] = "binary",
+) -> None:
+    """Cut every transcribed line of ground-truth pages into OUT/<folder>/<page>__l<NNN>.png."""
+    report = cut_lines(folders, out_dir, source)
+    for page, reason in report.failed:
+        typer.echo(f"failed: {page}: {reason}", err=True)
+    typer.echo(f"{report.pages} pages, {report.lines} lines in {out_dir} "
+               f"({report.skipped} too small, {len(report.failed)} pages failed)")  # fmt: skip
+    if report.failed:
+        raise typer.Exit(3)
 
 
 def main() -> None:

@@ -1,0 +1,85 @@
+"""archive-ocr cut-lines: ground-truth pages into a line folder that train recognition reads."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from typer.testing import CliRunner
+
+from flows.cli import app
+from layout.images.binarize import PAPER
+from layout.synthetic import PageStyle, render_page
+from layout.transform import transform_page
+from layout.xmlio import serialize
+from recognition.data import find_line_files
+from tests.factories import any_font
+
+runner = CliRunner()
+TEXT = "Es war einmal ein König, der hatte drei Töchter, die waren schön. " * 4
+STYLE = PageStyle(width=700, height=600, margin=60, font_size=24)
+
+
+def ground_truth(folder: Path, name: str, fmt: str = "page", scale: float = 1.0) -> list[str]:
+    """A rendered page with its XML (coordinates scaled by ``scale``); the lines' texts."""
+    folder.mkdir(parents=True, exist_ok=True)
+    grey, page = render_page([TEXT], any_font(), STYLE, seed=3, name=f"{name}.png")
+    Image.fromarray(grey).save(folder / f"{name}.png")
+    if scale != 1.0:
+        matrix = np.diag([scale, scale, 1.0])
+        page = transform_page(page, matrix, round(page.width * scale), round(page.height * scale))
+    (folder / f"{name}.xml").write_bytes(serialize(page, fmt))  # type: ignore[arg-type]
+    return [line.text for line in page.lines()]
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_every_transcribed_line_is_cut_with_its_text(tmp_path: Path) -> None:
+    gt = tmp_path / "gt"
+    texts = ground_truth(gt, "book-a_p1", "page") + ground_truth(gt, "book-b_p1", "alto")
+    before = digest(gt)
+    result = runner.invoke(app, ["cut-lines", str(gt), "-o", str(tmp_path / "lines")])
+    assert result.exit_code == 0, result.output
+    files = find_line_files(tmp_path / "lines")
+    assert sorted(f.text for f in files) == sorted(texts)
+    assert all(f.image_path.parent == tmp_path / "lines" / "gt" for f in files)
+    assert files[0].image_path.name.startswith("book-a_p1__l")  # documents held out by prefix
+    for line in files:
+        image = line.load().image
+        ink_rows = int(((image < 128).sum(axis=1) > 0).sum())
+        assert 15 < image.shape[0] <= ink_rows + 8  # one line, tight to its ink
+        assert np.median(image) == PAPER and image.min() == 0  # binarized, as run reads lines
+    assert digest(gt) == before  # inputs are only read
+
+
+def test_coordinates_of_another_scale_are_fitted_to_the_image(tmp_path: Path) -> None:
+    ground_truth(tmp_path / "same", "p")
+    ground_truth(tmp_path / "double", "p", scale=2.0)  # the XML of a scan twice the size
+    for name in ("same", "double"):
+        result = runner.invoke(app, ["cut-lines", str(tmp_path / name), "-o", str(tmp_path / "o"),
+                                     "--source", "grey"])  # fmt: skip
+        assert result.exit_code == 0, result.output
+    same = find_line_files(tmp_path / "o" / "same")
+    double = find_line_files(tmp_path / "o" / "double")
+    assert len(same) == len(double) > 0
+    for a, b in zip(same, double, strict=True):
+        assert abs(a.load().image.shape[0] - b.load().image.shape[0]) <= 2
+
+
+def test_unreadable_pages_fail_with_a_reason_and_the_rest_go_on(tmp_path: Path) -> None:
+    gt = tmp_path / "gt"
+    texts = ground_truth(gt, "good")
+    ground_truth(gt, "broken-xml")
+    (gt / "broken-xml.xml").write_text("<PcGts><Page", encoding="utf-8")
+    ground_truth(gt, "truncated")
+    data = (gt / "truncated.png").read_bytes()
+    (gt / "truncated.png").write_bytes(data[: len(data) // 3])
+    result = runner.invoke(app, ["cut-lines", str(gt), "-o", str(tmp_path / "lines")])
+    assert result.exit_code == 3
+    assert "broken-xml.xml" in result.output and "truncated.xml" in result.output
+    assert "1 pages" in result.output and "2 pages failed" in result.output
+    assert sorted(f.text for f in find_line_files(tmp_path / "lines")) == sorted(texts)
