@@ -43,3 +43,23 @@ def test_scan_without_surround_is_all_page() -> None:
     area = find_page_area(text_page(800, 1000))
     assert not area.background
     assert (area.box.x0, area.box.y0, area.box.x1, area.box.y1) == (0, 0, 800, 1000)
+
+
+def open_book(fold_width: int) -> np.ndarray:
+    """A text page with the binding's shadow near its right side and the facing page beyond."""
+    scan = np.concatenate([text_page(1000, 1400, seed=1), text_page(300, 1400, seed=2)], axis=1)
+    scan[:, 1160 : 1160 + fold_width] = 70  # the shadow, over the facing page's left margin
+    return scan
+
+
+def test_the_facing_page_beyond_a_binding_fold_is_no_part_of_the_page() -> None:
+    area = find_page_area(open_book(fold_width=20))
+    assert area.background
+    assert area.box.x1 == pytest.approx(1160, abs=6)  # the page ends at the fold's inner edge
+    inside = area.mask((1400, 1300))
+    assert inside[700, 500] and not inside[700, 1250]
+
+
+def test_a_printed_rule_near_the_side_is_no_fold() -> None:
+    area = find_page_area(open_book(fold_width=2))
+    assert not area.background and area.box.x1 == 1300
