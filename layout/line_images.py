@@ -185,16 +185,17 @@ def ink_rows(image: np.ndarray) -> tuple[int, int] | None:
     core = np.flatnonzero(counts >= 0.35 * counts.max())
     inked = counts >= MIN_ROW_INK
     gap = max(2, round(0.1 * len(counts)))
-    top = bottom = None
-    for start, step in ((int(core[0]), -1), (int(core[-1]), 1)):
-        reach, blank, row = start, 0, start
-        while 0 <= row < len(counts) and blank <= gap:
-            blank = 0 if inked[row] else blank + 1
-            reach = row if inked[row] else reach
-            row += step
-        top, bottom = (reach, bottom) if step < 0 else (top, reach)
-    assert top is not None and bottom is not None
-    return top, bottom
+    return _reach(inked, int(core[0]), -1, gap), _reach(inked, int(core[-1]), 1, gap)
+
+
+def _reach(inked: np.ndarray, start: int, step: int, gap: int) -> int:
+    """The last inked row walking from ``start`` by ``step``, across at most ``gap`` blanks."""
+    reach, blank, row = start, 0, start
+    while 0 <= row < len(inked) and blank <= gap:
+        blank = 0 if inked[row] else blank + 1
+        reach = row if inked[row] else reach
+        row += step
+    return reach
 
 
 def _trimmed(image: np.ndarray, geometry: LineGeometry) -> tuple[np.ndarray, LineGeometry]:
