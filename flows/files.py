@@ -1,9 +1,10 @@
-"""Local file output that is written whole or not at all."""
+"""Local files: output written whole or not at all, and ground-truth pages found on disk."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
@@ -34,3 +35,15 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def ground_truth_pages(folders: Sequence[Path]) -> list[tuple[Path, Path]]:
+    """(xml, image) pairs: every ``NAME.xml`` with a ``NAME.jpg``/``.png``/``.tif`` beside it."""
+    pairs = []
+    for folder in folders:
+        for xml in sorted(folder.rglob("*.xml")):
+            image = next((xml.with_suffix(s) for s in (".jpg", ".png", ".tif")
+                          if xml.with_suffix(s).exists()), None)  # fmt: skip
+            if image is not None:
+                pairs.append((xml, image))
+    return pairs

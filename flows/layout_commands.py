@@ -24,12 +24,12 @@ from typing import Annotated, Any
 import torch
 import typer
 
+from flows.files import ground_truth_pages
 from flows.pipeline import analyse_layout, to_scan
 from flows.segmentation import Segmenter, SegmenterSettings
 from layout.detector.network import DetectorConfig
 from layout.detector.training import (
     TrainSettings,
-    ground_truth_pages,
     load_sample,
     split_by_document,
     train,

@@ -23,14 +23,13 @@ from pathlib import Path
 
 import numpy as np
 
-from flows.files import png_bytes, write_atomic
+from flows.files import ground_truth_pages, png_bytes, write_atomic
 from flows.pipeline import LineSource
-from layout.detector.training import ground_truth_pages
 from layout.document import Page
 from layout.images.binarize import PAPER, binarize
 from layout.images.errors import ImageLoadError
-from layout.images.loading import load_pages
-from layout.line_images import extract_line
+from layout.images.loading import load_first_page
+from layout.line_images import extract_line, paper_grey
 from layout.transform import transform_page
 from layout.xmlio import XMLFormatError, read_document
 
@@ -64,10 +63,10 @@ def page_lines(xml: Path, image: Path, source: LineSource) -> Iterator[tuple[str
         XMLFormatError: the XML is broken or of another format.
     """
     doc = read_document(xml)
-    page = next(load_pages(image.read_bytes()))
+    page = load_first_page(image.read_bytes())
     doc = _in_image_frame(doc, page.size)
     pixels = binarize(page.pixels, page.dpi) if source == "binary" else page.pixels
-    paper = PAPER if source == "binary" else None
+    paper = PAPER if source == "binary" else paper_grey(pixels)
     for n, line in enumerate(doc.lines()):
         text = unicodedata.normalize("NFC", " ".join(line.text.split()))
         if not text:

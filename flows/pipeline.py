@@ -24,7 +24,7 @@ from layout.document import Page
 from layout.images.binarize import PAPER
 from layout.images.loading import PageImage
 from layout.images.preprocess import Preprocessed, PreprocessSettings, preprocess
-from layout.line_images import extract_line
+from layout.line_images import extract_line, paper_grey
 from layout.provenance import ModelRef, ProcessingStep
 from layout.transform import transform_page
 from recognition.batching import SharedReader
@@ -120,7 +120,8 @@ class PagePipeline:
         if self.settings.line_images == "binary":
             cuts = [extract_line(done.binary, line, paper=PAPER) for line in lines]
         else:
-            cuts = [extract_line(done.grey, line) for line in lines]
+            paper = paper_grey(done.grey)
+            cuts = [extract_line(done.grey, line, paper=paper) for line in lines]
         results = self.reader.predict([image for image, _ in cuts])
         for line, (_, geometry), result in zip(lines, cuts, results, strict=True):
             attach_text(line, result.text, result.confidence, result.chars, geometry,

@@ -44,6 +44,8 @@ MARGIN_SHARE = 0.04
 MIN_ROW_INK = 2
 # Least contrast (grey levels) for a cut to be trimmed at all.
 MIN_CONTRAST = 40
+# Page pixels drawn around the band when masking a line by its polygon (growth + rounding).
+MASK_ROOM = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,19 +160,43 @@ def _extend(points: np.ndarray, normals: np.ndarray, pad: int) -> tuple[np.ndarr
     )
 
 
-def _sample(page: np.ndarray, geometry: LineGeometry, fill: int,
-            interpolation: int) -> np.ndarray:  # fmt: skip
-    """The page sampled over the geometry's band: one row per pixel from above to below."""
+def _band_maps(geometry: LineGeometry) -> tuple[np.ndarray, np.ndarray]:
+    """Page x and y (float32) of every pixel of the band: one row per pixel, above to below."""
     rows = np.arange(-geometry.above, geometry.below + 1e-9, 1.0, dtype=np.float64)
     map_x = geometry.points[None, :, 0] + rows[:, None] * geometry.normals[None, :, 0]
     map_y = geometry.points[None, :, 1] + rows[:, None] * geometry.normals[None, :, 1]
-    return cv2.remap(
-        page, map_x.astype(np.float32), map_y.astype(np.float32), interpolation,
-        borderMode=cv2.BORDER_CONSTANT, borderValue=(fill,),
-    )  # fmt: skip
+    return map_x.astype(np.float32), map_y.astype(np.float32)
 
 
-def ink_rows(image: np.ndarray) -> tuple[int, int] | None:
+def _sample(page: np.ndarray, maps: tuple[np.ndarray, np.ndarray], fill: int,
+            interpolation: int) -> np.ndarray:  # fmt: skip
+    """The page sampled at the band's coordinates, ``fill`` outside the page."""
+    return cv2.remap(page, maps[0], maps[1], interpolation, borderMode=cv2.BORDER_CONSTANT,
+                     borderValue=(fill,))  # fmt: skip
+
+
+def _inside(outline: Points, maps: tuple[np.ndarray, np.ndarray],
+            shape: tuple[int, ...]) -> np.ndarray:  # fmt: skip
+    """Which band pixels lie in the polygon grown by 2 pixels (1) or not (0).
+
+    The polygon is drawn only in the page window the band covers (with room
+    for the growth), not over the whole page: this runs for every line.
+    """
+    map_x, map_y = maps
+    # An even offset keeps the nearest-pixel rounding of half-way coordinates (to even).
+    x0 = max(int(map_x.min()) - MASK_ROOM, 0) & ~1
+    y0 = max(int(map_y.min()) - MASK_ROOM, 0) & ~1
+    x1 = min(int(np.ceil(map_x.max())) + MASK_ROOM, shape[1])
+    y1 = min(int(np.ceil(map_y.max())) + MASK_ROOM, shape[0])
+    if x1 <= x0 or y1 <= y0:
+        return np.zeros(map_x.shape, np.uint8)
+    window = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.fillPoly(window, [np.round(np.asarray(outline)).astype(np.int32)], 1, offset=(-x0, -y0))
+    grown = cv2.dilate(window, np.ones((5, 5), np.uint8))
+    return _sample(grown, (map_x - x0, map_y - y0), 0, cv2.INTER_NEAREST)
+
+
+def _ink_rows(image: np.ndarray) -> tuple[int, int] | None:
     """First and last row of the line's ink, or None for a cut without clear ink.
 
     Ink is what Otsu's threshold sets apart from the paper. The line's core is
@@ -200,7 +226,7 @@ def _reach(inked: np.ndarray, start: int, step: int, gap: int) -> int:
 
 def _trimmed(image: np.ndarray, geometry: LineGeometry) -> tuple[np.ndarray, LineGeometry]:
     """The cut narrowed to its ink rows plus margin, and the geometry of what is left."""
-    found = ink_rows(image)
+    found = _ink_rows(image)
     if found is None:
         return image, geometry
     top, bottom = found
@@ -211,19 +237,28 @@ def _trimmed(image: np.ndarray, geometry: LineGeometry) -> tuple[np.ndarray, Lin
     return image[top : bottom + 1], replace(geometry, above=above, below=below)
 
 
+def paper_grey(page: np.ndarray) -> int:
+    """The page's paper grey (its median): what a cut is filled with outside the line.
+
+    Reckon it once per page and pass it to :func:`extract_line` for every line.
+    """
+    return int(np.median(page))
+
+
 def extract_line(
     page: np.ndarray, line: TextLine, paper: int | None = None
 ) -> tuple[np.ndarray, LineGeometry]:
-    """The straightened line image (uint8, page's grey), trimmed to its ink, and its geometry."""
+    """The straightened line image (uint8, page's grey), trimmed to its ink, and its geometry.
+
+    ``paper`` fills what lies outside the line's polygon; by default the
+    page's :func:`paper_grey`, reckoned anew on each call.
+    """
     estimate = line_geometry(line)
     band = replace(estimate, above=GROW_ABOVE * estimate.above, below=GROW_BELOW * estimate.below)
-    fill = int(np.median(page)) if paper is None else paper
-    image = _sample(page, band, fill, cv2.INTER_LINEAR)
+    fill = paper_grey(page) if paper is None else paper
+    maps = _band_maps(band)
+    image = _sample(page, maps, fill, cv2.INTER_LINEAR)
     outline = line.outline()
     if len(outline) >= 3:
-        inside = np.zeros(page.shape[:2], np.uint8)
-        cv2.fillPoly(inside, [np.round(np.asarray(outline)).astype(np.int32)], 1)
-        grown = cv2.dilate(inside, np.ones((5, 5), np.uint8))
-        sampled = _sample(grown, band, 0, cv2.INTER_NEAREST)
-        image = np.where(sampled > 0, image, fill).astype(np.uint8)
+        image = np.where(_inside(outline, maps, page.shape) > 0, image, fill).astype(np.uint8)
     return _trimmed(image, band)

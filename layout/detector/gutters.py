@@ -80,9 +80,9 @@ class Gap:
     edge: Edge
 
 
-def _candidates(traces: list[Trace], ink: np.ndarray, pitch: float) -> list[list[Gap]]:
+def _candidates(traces: list[Trace], heights: np.ndarray, ink: np.ndarray,
+                pitch: float) -> list[list[Gap]]:  # fmt: skip
     """Per trace, the blank gaps just outside the column edges it crosses."""
-    heights = np.array([_height(t) for t in traces])
     edges = _edges(np.array([t.x0 for t in traces]), heights, pitch, left=True)
     edges += _edges(np.array([t.x1 for t in traces]), heights, pitch, left=False)
     found = []
@@ -97,20 +97,15 @@ def _candidates(traces: list[Trace], ink: np.ndarray, pitch: float) -> list[list
     return found
 
 
-def _height(trace: Trace) -> float:
-    """The baseline's median height."""
-    return float(np.median(trace.ys))
-
-
-def _is_gutter(index: int, gap: Gap, traces: list[Trace], candidates: list[list[Gap]],
+def _is_gutter(index: int, gap: Gap, heights: np.ndarray, candidates: list[list[Gap]],
                pitch: float) -> bool:  # fmt: skip
-    """Whether a line's gap is a gutter (see the module docstring)."""
-    y = _height(traces[index])
+    """Whether a line's gap is a gutter (see the module docstring); ``heights``: the baselines'."""
+    y = float(heights[index])
     partners = [j for j, gaps in enumerate(candidates)
                 if j != index and any(abs(gap.x - g.x) <= pitch / 2 for g in gaps)]  # fmt: skip
     if not partners:
         return False
-    near = [_height(traces[j]) for j in partners if abs(_height(traces[j]) - y) <= ALONG * pitch]
+    near = [float(heights[j]) for j in partners if abs(heights[j] - y) <= ALONG * pitch]
     return any(gap.edge.beside(h, pitch) for h in [y, *near])
 
 
@@ -120,10 +115,11 @@ def split_at_gutters(traces: list[Trace], ink: np.ndarray, pitch: float) -> list
     A lone word gap near an indent never cuts a line: the gap must be shared
     with another line, and the edge must run beside the line.
     """
-    candidates = _candidates(traces, ink, pitch)
+    heights = np.array([float(np.median(t.ys)) for t in traces])  # each baseline's median height
+    candidates = _candidates(traces, heights, ink, pitch)
     result = []
     for index, trace in enumerate(traces):
-        cuts = [g.x for g in candidates[index] if _is_gutter(index, g, traces, candidates, pitch)]
+        cuts = [g.x for g in candidates[index] if _is_gutter(index, g, heights, candidates, pitch)]
         pieces = [trace]
         for cut in sorted(cuts):
             last = pieces.pop()

@@ -53,18 +53,6 @@ class TrainSettings:
     checkpoint_every: int = 100
 
 
-def ground_truth_pages(folders: Sequence[Path]) -> list[tuple[Path, Path]]:
-    """(xml, image) pairs: every ``NAME.xml`` with a ``NAME.jpg``/``.png``/``.tif`` beside it."""
-    pairs = []
-    for folder in folders:
-        for xml in sorted(folder.rglob("*.xml")):
-            image = next((xml.with_suffix(s) for s in (".jpg", ".png", ".tif")
-                          if xml.with_suffix(s).exists()), None)  # fmt: skip
-            if image is not None:
-                pairs.append((xml, image))
-    return pairs
-
-
 def split_by_document(
     pairs: Sequence[tuple[Path, Path]], held_out: Sequence[str]
 ) -> tuple[list[tuple[Path, Path]], list[tuple[Path, Path]]]:
