@@ -10,6 +10,11 @@ estimate the correction on the same pixels. Two errors are reported:
   original, against the applied angle (what a method adds by the rotation);
 - ``absolute``: the estimate against the truth from the ground-truth
   baselines (length-weighted median baseline angle, plus the applied angle).
+  That truth is itself uncertain: hand-drawn baselines scatter, so each page's
+  standard error is reported beside it (``truth_uncertainty``).
+
+``relative`` is the error against the known rotation that the issue's
+targets name; ``absolute`` bounds it from below by the truth's own scatter.
 
 Speed is measured on one core on a 5000×7000 greyscale page (a real page
 scaled up): binarize, page area, skew detection and rotation for us, skew
@@ -78,8 +83,19 @@ def _float(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
-def baseline_angle(page: Page) -> float | None:
-    """Length-weighted median angle of the ground-truth baselines (degrees, CCW positive)."""
+@dataclass(frozen=True, slots=True)
+class TextAngle:
+    """A page's text angle from its ground-truth baselines, and how sure that is."""
+
+    angle: float
+    """Length-weighted median of the baselines' angles (degrees, CCW positive)."""
+    uncertainty: float
+    """Standard error of that median from the lines' spread (1.25 σ / √n): hand-drawn
+    baselines of one printed page, parallel in truth, spread by about 0.25°."""
+
+
+def baseline_angle(page: Page) -> TextAngle | None:
+    """The text angle of a page with at least three long, roughly level baselines."""
     angles, weights = [], []
     for line in page.lines():
         if not line.baseline or len(line.baseline) < 2:
@@ -93,7 +109,9 @@ def baseline_angle(page: Page) -> float | None:
         return None
     order = np.argsort(angles)
     cumulative = np.cumsum(np.asarray(weights)[order])
-    return float(np.asarray(angles)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+    median = float(np.asarray(angles)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+    spread = math.sqrt(float(np.average((np.asarray(angles) - median) ** 2, weights=weights)))
+    return TextAngle(median, 1.2533 * spread / math.sqrt(len(angles)))
 
 
 def encode(grey: np.ndarray, fmt: str) -> bytes:
@@ -121,7 +139,7 @@ class Sample:
 
     name: str
     grey: np.ndarray
-    text_angle: float
+    text_angle: TextAngle
 
 
 def samples(data: Path, count: int) -> Iterator[Sample]:
@@ -166,18 +184,20 @@ def accuracy(data: Path, count: int, seed: int) -> dict[str, Any]:
     }
     failures = dict.fromkeys(methods, 0)
     seconds = {m: 0.0 for m in methods}
-    pages = []
+    pages, uncertainty = [], []
     for n, sample in enumerate(samples(data, count)):
         applied = float(rng.uniform(-10, 10))
         fmt = FORMATS[n % len(FORMATS)]
         paper = int(np.median(sample.grey))
         scan = load_first_page(encode(rotate(sample.grey, applied, fill=paper), fmt))
-        truth = -(sample.text_angle + applied)
+        truth = -(sample.text_angle.angle + applied)
+        uncertainty.append(sample.text_angle.uncertainty)
         row: dict[str, Any] = {
             "page": sample.name,
             "format": fmt,
             "applied": applied,
             "truth": truth,
+            "truth_uncertainty": sample.text_angle.uncertainty,
         }
         for name, estimate in methods.items():
             before, _ = _timed(estimate, sample.grey, 300.0)
@@ -192,6 +212,7 @@ def accuracy(data: Path, count: int, seed: int) -> dict[str, Any]:
         pages.append(row)
     return {
         "pages": len(pages),
+        "truth_uncertainty_median": float(np.median(uncertainty)) if uncertainty else None,
         "methods": {
             name: {
                 "relative": _stats(errors[name]["relative"], failures[name]),

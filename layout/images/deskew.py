@@ -24,18 +24,22 @@ MAX_SAMPLES = 250_000
 _STAGES = ((0.5, None), (0.05, 0.6), (0.01, 0.06))
 
 
-def text_like(binary: np.ndarray) -> np.ndarray:
+def text_like(binary: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     """Ink of connected components of text size; pictures, rules and specks are dropped.
 
     Text size is judged from the median component height: kept are components
-    between half and twice that height and at most eight times as wide.
+    between half and twice that height and at most eight times as wide. Only ink
+    where ``mask`` is true counts, for the text size too: the speckle of a dark
+    scanner background or a ruler outside the page would otherwise set it.
     """
-    ink = (binary == INK).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    ink = binary == INK
+    if mask is not None:
+        ink &= mask
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     widths = stats[1:, cv2.CC_STAT_WIDTH]
     if count < 20:
-        return np.asarray(binary == INK)
+        return np.asarray(ink)
     sized = heights[(heights >= 4) & (widths >= 2)]
     median = float(np.median(sized)) if len(sized) else float(np.median(heights))
     keep = (heights >= 0.5 * median) & (heights <= 2.0 * median) & (widths <= 8 * median)
@@ -46,9 +50,7 @@ def text_like(binary: np.ndarray) -> np.ndarray:
 def _ink_points(
     binary: np.ndarray, mask: np.ndarray | None = None, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
-    ink = text_like(binary)
-    if mask is not None:
-        ink &= mask
+    ink = text_like(binary, mask)
     ys, xs = np.nonzero(ink)
     rng = np.random.default_rng(seed)
     if len(xs) > MAX_SAMPLES:

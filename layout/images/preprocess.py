@@ -8,12 +8,14 @@ each step took.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 
-from layout.images.binarize import PAPER, BinarizeSettings, binarize
+from layout.images.binarize import INK, PAPER, BinarizeSettings, binarize
 from layout.images.deskew import detect_skew, rotate, rotation_matrix
 from layout.images.loading import PageImage
 from layout.images.orientation import (
@@ -28,6 +30,7 @@ from layout.images.page_area import PageArea, find_page_area
 # Margin inside the page area, as a share of the page, kept out of skew detection
 # so that the page's own edges do not vote.
 PAGE_EDGE = 0.02
+SKEW_SIDE = 3600  # longest side, in pixels, of the page that skew detection works on
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +110,19 @@ def preprocess(page: PageImage, settings: PreprocessSettings | None = None) -> P
 
 
 def page_skew(binary: np.ndarray, area: PageArea, max_skew: float = 15.0) -> float:
-    """The skew correction measured on the ink inside the page area, its edges left out."""
-    inside = area.mask(binary.shape, PAGE_EDGE * min(binary.shape)) if area.background else None
+    """The skew correction measured on the ink inside the page area, its edges left out.
+
+    A page longer than :data:`SKEW_SIDE` is measured reduced by a whole factor
+    to at most that size: the angle does not change with the scale, and 3,600
+    pixels resolve it far finer than the 0.01° search step.
+    """
+    scale = 1.0 / math.ceil(max(binary.shape) / SKEW_SIDE)
+    if scale < 1.0:
+        small = cv2.resize(binary, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        binary = np.where(small < (INK + PAPER) / 2, INK, PAPER).astype(np.uint8)
+    inside = (
+        area.mask(binary.shape, PAGE_EDGE * min(binary.shape), scale) if area.background else None
+    )
     return detect_skew(binary, max_skew, inside)
 
 

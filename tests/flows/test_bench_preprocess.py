@@ -24,7 +24,20 @@ def page_with_baselines(grey: np.ndarray) -> Page:
 
 
 def test_baseline_angle_of_level_lines_is_zero() -> None:
-    assert baseline_angle(page_with_baselines(rendered_text_page())) == 0.0
+    truth = baseline_angle(page_with_baselines(rendered_text_page()))
+    assert truth is not None and truth.angle == 0.0 and truth.uncertainty == 0.0
+
+
+def test_scattered_baselines_give_the_median_and_its_uncertainty() -> None:
+    tilts = (-0.5, -0.25, 0.0, 0.25, 0.5)  # degrees, counter-clockwise
+    lines = [
+        TextLine(id=f"l{n}", baseline=((0.0, 100.0 * n), (1000.0, 100.0 * n - 1000.0 * tan)))
+        for n, tan in enumerate(np.tan(np.radians(tilts)))
+    ]
+    truth = baseline_angle(Page("p.jpg", 1000, 800, regions=[Region("r", lines=lines)]))
+    assert truth is not None
+    assert truth.angle == pytest.approx(0.0, abs=1e-9)
+    assert truth.uncertainty == pytest.approx(1.2533 * np.sqrt(0.125) / np.sqrt(5), rel=0.01)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

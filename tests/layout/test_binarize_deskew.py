@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
 from layout.images.binarize import INK, PAPER, BinarizeSettings, binarize, window_for_dpi
 from layout.images.deskew import detect_skew, rotate
-from tests.factories import text_page
+from layout.images.page_area import find_page_area, whole_image
+from layout.images.preprocess import SKEW_SIDE, page_skew
+from tests.factories import rendered_text_page, text_page
 
 
 def test_window_follows_resolution() -> None:
@@ -49,3 +52,24 @@ def test_rotation_keeps_every_pixel() -> None:
 
 def test_blank_page_has_no_skew() -> None:
     assert detect_skew(np.full((200, 200), PAPER, np.uint8)) == 0.0
+
+
+def test_skew_ignores_the_speckle_of_a_dark_scanner_background() -> None:
+    """Grain of the dark bed around a page must not set the text size that skew detection keeps."""
+    page = rotate(rendered_text_page(), -2.5, fill=230)
+    rng = np.random.default_rng(0)
+    scan = np.clip(rng.normal(45, 25, (page.shape[0] + 900, page.shape[1] + 900)), 0, 255)
+    scan = scan.astype(np.uint8)
+    scan[450 : 450 + page.shape[0], 450 : 450 + page.shape[1]] = page
+    area = find_page_area(scan)
+    assert area.background
+    assert page_skew(binarize(scan, 300.0), area) == pytest.approx(2.5, abs=0.1)
+
+
+def test_a_large_scan_is_measured_reduced_to_the_same_angle() -> None:
+    page = rotate(rendered_text_page(), 1.5, fill=230)
+    large = cv2.resize(page, None, fx=2.2, fy=2.2, interpolation=cv2.INTER_CUBIC)
+    assert max(large.shape) > SKEW_SIDE  # measured at half size
+    assert page_skew(binarize(large, 660.0), whole_image(large.shape)) == pytest.approx(
+        -1.5, abs=0.05
+    )
