@@ -73,3 +73,16 @@ def test_a_large_scan_is_measured_reduced_to_the_same_angle() -> None:
     assert page_skew(binarize(large, 660.0), whole_image(large.shape)) == pytest.approx(
         -1.5, abs=0.05
     )
+
+
+def test_skew_follows_the_text_not_the_hatching_of_a_woodcut() -> None:
+    """Many small hatching strokes in rows at another angle must not outvote the text."""
+    text = rotate(rendered_text_page(1400, 1000), -2.0, fill=230)
+    cut = np.full((700, text.shape[1]), 230, np.uint8)
+    rng = np.random.default_rng(1)
+    for y in range(40, 560, 16):  # rows of short strokes tilted by 6 degrees
+        for x in range(150, text.shape[1] - 200, 20):
+            top = y + int((x - 150) * np.tan(np.radians(6.0)))
+            cut[top : top + 4, x + rng.integers(0, 3) : x + 6] = 40
+    page = np.vstack([cut, text])
+    assert page_skew(binarize(page, 300.0), whole_image(page.shape)) == pytest.approx(2.0, abs=0.1)
