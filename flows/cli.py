@@ -31,7 +31,7 @@ from flows.run.manifest import REPORT_KEY
 from flows.run.settings import RunSettings, load_settings
 from flows.samples import samples_command
 from flows.segment_command import segment_files
-from flows.segmentation import Segmenter, SegmenterKind, SegmenterSettings
+from flows.segmentation import PageDirection, Segmenter, SegmenterKind, SegmenterSettings
 from flows.synth_command import read_texts, synth_lines_command
 from flows.validation import validate_file
 from layout.images.binarize import BinarizeSettings, Method
@@ -248,6 +248,7 @@ def inspect_command(
 @app.command("segment")
 def segment_command(
     images: Annotated[list[Path], typer.Argument(help="Page images.")],
+    *,
     out_dir: Annotated[Path, typer.Option("-o", "--out", help="Folder for <stem>.page.xml.")],
     method: Annotated[Method, typer.Option(help="Binarization method.")] = "sauvola",
     segmenter: Annotated[
@@ -260,10 +261,13 @@ def segment_command(
         Path | None,
         typer.Option(help="Detector weights (.safetensors); default: the shipped detector."),
     ] = None,
+    direction: Annotated[
+        PageDirection, typer.Option(help="rtl: columns read right to left (Arabic, Hebrew).")
+    ] = "ltr",
 ) -> None:
     """Find regions, text lines and baselines; writes PAGE-XML in the scan's coordinates."""
     settings = PreprocessSettings(binarize=BinarizeSettings(method=method))
-    chosen = Segmenter(SegmenterSettings(segmenter, model))
+    chosen = Segmenter(SegmenterSettings(segmenter, model, direction=direction))
     raise typer.Exit(_echo_outcomes(segment_files(images, out_dir, settings, chosen), str))
 
 

@@ -126,6 +126,8 @@ class PagePipeline:
         for line, (_, geometry), result in zip(lines, cuts, results, strict=True):
             attach_text(line, result.text, result.confidence, result.chars, geometry,
                         glyphs=self.settings.glyphs)  # fmt: skip
+            if result.text:
+                line.direction = result.direction
 
     def process(self, page: PageImage, name: str, source_sha256: str) -> Page:
         """One scan page to a page document with text, in scan coordinates."""

@@ -21,6 +21,7 @@ from layout.provenance import ModelRef, ProcessingStep
 from layout.segment_classic import segment
 
 SegmenterKind = Literal["detector", "classic"]
+PageDirection = Literal["ltr", "rtl"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,8 @@ class SegmenterSettings:
     method: SegmenterKind = "detector"
     model: Path | None = None
     device: str = "cpu"
+    direction: PageDirection = "ltr"
+    """The script's direction: columns are read right to left on ``rtl`` pages."""
 
 
 class Segmenter:
@@ -44,9 +47,10 @@ class Segmenter:
 
     def segment(self, done: Preprocessed) -> tuple[Page, int]:
         """Lines and regions of a preprocessed page, and how many lines are degraded."""
+        direction = self.settings.direction
         if self.detector is None:
-            return segment(done.binary, page_mask=done.page_mask), 0
-        found = self.detector.segment(done.grey, page_mask=done.page_mask)
+            return segment(done.binary, page_mask=done.page_mask, direction=direction), 0
+        found = self.detector.segment(done.grey, direction=direction, page_mask=done.page_mask)
         return found.page, found.degraded_lines
 
     def step(self, degraded_lines: int) -> ProcessingStep:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from flows.files import png_bytes, write_atomic
-from recognition.synthetic import NoFontError, synthetic_lines
+from recognition.synthetic import NoFontError, settable_texts, synthetic_lines
 
 
 def read_texts(path: Path) -> list[str]:
@@ -28,12 +28,16 @@ def synth_lines_command(
 ) -> None:
     """Render texts in the fonts, degrade them, and write a line folder.
 
-    A text is only set in fonts that have every one of its glyphs.
+    A text is only set in fonts that have every one of its glyphs; texts that
+    no font can set are left out, and counted.
     """
     lines = read_texts(texts)
     if not lines:
         typer.echo(f"error: no text in {texts}", err=True)
         raise typer.Exit(2)
+    left_out = len(lines) - len(settable_texts(lines, fonts))
+    if left_out:
+        typer.echo(f"{left_out} of {len(lines)} texts left out: no font has all their glyphs")
     try:
         for n, sample in enumerate(synthetic_lines(lines, fonts, count, seed=seed,
                                                    strength=strength)):  # fmt: skip

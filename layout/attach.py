@@ -2,8 +2,9 @@
 
 The recogniser reports characters with x ranges in the line image; the line's
 :class:`~layout.line_images.LineGeometry` turns each range into a page
-quadrilateral. Words are runs of non-space characters; a word's confidence is
-the mean of its characters'. Characters are accepted from any object with
+quadrilateral. Words are runs of non-space characters (in logical order, so
+on a right-to-left line they run leftwards); a word's confidence is the mean
+of its characters'. Characters are accepted from any object with
 ``text``, ``confidence``, ``x0`` and ``x1`` (layout does not import the
 recogniser).
 """
@@ -47,7 +48,7 @@ def _word(run: Sequence[CharLike], geometry: LineGeometry) -> Word:
     glyphs = [Glyph(c.text, geometry.span_polygon(c.x0, c.x1), c.confidence) for c in run]
     return Word(
         text="".join(c.text for c in run),
-        polygon=geometry.span_polygon(run[0].x0, run[-1].x1),
+        polygon=geometry.span_polygon(min(c.x0 for c in run), max(c.x1 for c in run)),
         confidence=float(np.mean([c.confidence for c in run])),
         glyphs=glyphs,
     )

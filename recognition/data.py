@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+from recognition.bidi import reorder
 from recognition.codec import Codec
 from recognition.lines import normalize_line, pad_batch
 
@@ -92,7 +93,9 @@ class LineDataset(torch.utils.data.Dataset[tuple[np.ndarray, list[int], str]]):
         image = sample.image
         if self.augment is not None:
             image = self.augment(image, self.rng)
-        return normalize_line(image, self.height), self.codec.encode(sample.text), sample.text
+        # CTC reads left to right: right-to-left text is learnt in display order.
+        label = self.codec.encode(reorder(sample.text))
+        return normalize_line(image, self.height), label, sample.text
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,11 @@ non-space characters; a word's confidence is the mean of its characters'.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from recognition.bidi import LineDirection, arrange, has_rtl, line_direction
 from recognition.codec import BLANK, Codec
 from recognition.model import WIDTH_REDUCTION
 
@@ -40,11 +41,16 @@ class RecognizedWord:
 
 @dataclass(slots=True)
 class Recognized:
-    """A recognised line."""
+    """A recognised line, in logical order once :func:`in_logical_order` has seen it.
+
+    The characters keep their x ranges, so on a right-to-left line they run
+    from right to left.
+    """
 
     text: str
     confidence: float
     chars: list[Char] = field(default_factory=list)
+    direction: LineDirection = "ltr"
 
     def words(self) -> list[RecognizedWord]:
         """Runs of non-space characters with their mean confidence and x extent."""
@@ -57,8 +63,8 @@ class Recognized:
                         RecognizedWord(
                             "".join(c.text for c in run),
                             float(np.mean([c.confidence for c in run])),
-                            run[0].x0,
-                            run[-1].x1,
+                            min(c.x0 for c in run),
+                            max(c.x1 for c in run),
                         )
                     )
                 run = []
@@ -97,3 +103,20 @@ class GreedyDecoder:
         """Decode (T, B, C) log-probabilities, each line up to its own length."""
         probs = np.exp(log_probs)
         return [self.decode(probs[: int(n), b]) for b, n in enumerate(lengths)]
+
+
+def in_logical_order(recognised: Recognized) -> Recognized:
+    """A line decoded in display order (as CTC reads it) put in logical order.
+
+    Lines without right-to-left letters are returned as they are; others get
+    their direction, and their characters reordered (and brackets mirrored) by
+    :func:`recognition.bidi.arrange`, each keeping its confidence and x range.
+    """
+    if not has_rtl(recognised.text):
+        return recognised
+    direction = line_direction(recognised.text)
+    chars = recognised.chars
+    logical = [
+        replace(chars[i], text=form) for i, form in arrange([c.text for c in chars], direction)
+    ]
+    return Recognized("".join(c.text for c in logical), recognised.confidence, logical, direction)

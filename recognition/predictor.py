@@ -18,7 +18,7 @@ import torch
 
 from recognition.beam import BeamDecoder, BeamSettings
 from recognition.codec import Codec
-from recognition.decoding import GreedyDecoder, Recognized
+from recognition.decoding import GreedyDecoder, Recognized, in_logical_order
 from recognition.language_model import CharLanguageModel
 from recognition.lines import normalize_line, pad_batch, width_batches
 from recognition.weights import LoadedModel, file_sha256
@@ -61,7 +61,10 @@ class Predictor:
         return torch.bfloat16 if self.settings.precision == "bfloat16" else torch.float16
 
     def predict(self, lines: Sequence[np.ndarray]) -> list[Recognized]:
-        """Recognise greyscale line images (uint8, ink dark), in the order given."""
+        """Recognise greyscale line images (uint8, ink dark), in the order given.
+
+        Text comes back in logical order, right-to-left lines marked as such.
+        """
         height = self.model.config.height
         normalised = [normalize_line(line, height) for line in lines]
         widths = [n.shape[1] for n in normalised]
@@ -78,7 +81,8 @@ class Predictor:
             log_probs = out["log_probs"].float().cpu().numpy()
             decoded = self.decoder.decode_batch(log_probs, out["lengths"].cpu().numpy())
             for i, recognised in zip(batch, decoded, strict=True):
-                results[i] = _to_input_pixels(recognised, lines[i].shape[1] / widths[i])
+                scaled = _to_input_pixels(recognised, lines[i].shape[1] / widths[i])
+                results[i] = in_logical_order(scaled)
         return [r if r is not None else Recognized("", 0.0) for r in results]
 
 

@@ -65,6 +65,12 @@ def render_line(text: str, font: Path, size: int = 40, padding: int = 6) -> np.n
     return np.asarray(canvas)
 
 
+def settable_texts(texts: Sequence[str], fonts: Sequence[Path]) -> list[str]:
+    """The texts (NFC) that at least one of the fonts has every glyph for, in order."""
+    normalised = (unicodedata.normalize("NFC", text) for text in texts)
+    return [text for text in normalised if any(covers(font, text) for font in fonts)]
+
+
 def synthetic_lines(
     texts: Sequence[str],
     fonts: Sequence[Path],
@@ -76,15 +82,18 @@ def synthetic_lines(
 ) -> Iterator[LineSample]:
     """``count`` degraded lines from random texts in random fonts that cover them.
 
+    Texts that no font covers are left out (:func:`settable_texts`).
+
     Raises:
-        NoFontError: when a drawn text is covered by none of the fonts.
+        NoFontError: when no font covers any of the texts.
     """
+    settable = settable_texts(texts, fonts)
+    if not settable:
+        raise NoFontError(f"no font covers any of the {len(texts)} texts, e.g. {texts[0]!r}")
     rng = np.random.default_rng(seed)
     for n in range(count):
-        text = unicodedata.normalize("NFC", texts[int(rng.integers(len(texts)))])
+        text = settable[int(rng.integers(len(settable)))]
         usable = [font for font in fonts if covers(font, text)]
-        if not usable:
-            raise NoFontError(f"no font covers {text!r}")
         font = usable[int(rng.integers(len(usable)))]
         image = render_line(text, font, int(rng.integers(sizes[0], sizes[1] + 1)))
         image = degrade(image, rng, strength * rng.uniform(0.2, 1.0))

@@ -25,7 +25,7 @@ from safetensors.torch import save_file
 
 from recognition.codec import Codec
 from recognition.data import Augment, Batch, LineDataset, LineFile, LineSample, batches
-from recognition.decoding import GreedyDecoder
+from recognition.decoding import GreedyDecoder, in_logical_order
 from recognition.metrics import EditCount, char_errors
 from recognition.model import LineRecognizer, ModelConfig
 from recognition.weights import save_model
@@ -81,7 +81,7 @@ def evaluate(
                 out["log_probs"].float().cpu().numpy(), out["lengths"].cpu().numpy()
             )
             for recognised, text in zip(decoded, batch.texts, strict=True):
-                total += char_errors(recognised.text, text)
+                total += char_errors(in_logical_order(recognised).text, text)
     return total
 
 

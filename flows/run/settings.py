@@ -44,6 +44,10 @@ class RunSettings(BaseModel):
         default="detector",
         description="detector: the trained baseline detector; classic: profiles and components.",
     )
+    direction: Literal["ltr", "rtl"] = Field(
+        default="ltr",
+        description="The script's direction: rtl reads columns right to left (Arabic, Hebrew).",
+    )
     layout_model: Path = Field(
         default_factory=shipped_detector, description="Line detector weights (.safetensors)."
     )
@@ -82,6 +86,7 @@ class RunSettings(BaseModel):
         """The settings that shape the outputs (the model enters by its checksum)."""
         return {"binarization": self.binarization, "max_skew": self.max_skew,
                 "segmenter": self.segmenter, "upright_check": self.upright_check,
+                "direction": self.direction,
                 "layout_model": file_sha256(self.layout_model)
                 if self.segmenter == "detector" else None,
                 "glyphs": self.glyphs, "precision": self.precision,
@@ -108,7 +113,8 @@ class RunSettings(BaseModel):
 
     def pipeline(self) -> PipelineSettings:
         """The settings of every stage of the page pipeline."""
-        segmenter = SegmenterSettings(self.segmenter, self.layout_model, self.device)
+        segmenter = SegmenterSettings(self.segmenter, self.layout_model, self.device,
+                                      self.direction)  # fmt: skip
         return PipelineSettings(self.preprocess(), self.predictor(), self.glyphs, self.line_images,
                                 segmenter, self.upright_check)  # fmt: skip
 

@@ -50,18 +50,20 @@ def test_texts_go_only_to_fonts_that_have_their_glyphs(tmp_path: Path) -> None:
     missing = next(c for c in "ſꝛ⸗\U00013000" if not covers(font, c))
     with pytest.raises(NoFontError, match="no font covers"):
         list(synthetic_lines([f"la{missing}"], [font], 1))
-    samples = list(synthetic_lines(TEXTS, [font], 6, seed=2))
+    samples = list(synthetic_lines([*TEXTS, f"la{missing}"], [font], 6, seed=2))
     assert {s.text for s in samples} <= set(TEXTS) and len(samples) == 6
     assert all(s.source.startswith(f"synthetic:{font.name}") for s in samples)
 
 
 def test_synth_lines_command_writes_a_line_folder(tmp_path: Path) -> None:
     texts = tmp_path / "texts.txt"
-    texts.write_text("\n".join(TEXTS) + "\n\n", encoding="utf-8")
+    missing = next(c for c in "ſꝛ⸗\U00013000" if not covers(any_font(), c))
+    texts.write_text("\n".join([*TEXTS, f"la{missing}"]) + "\n\n", encoding="utf-8")
     arguments = ["synth", "lines", "--texts", str(texts), "--font", str(any_font()),
                  "--count", "5", "-o", str(tmp_path / "l")]  # fmt: skip
     result = CliRunner().invoke(app, arguments)
     assert result.exit_code == 0, result.output
+    assert "1 of 3 texts left out" in result.output
     found = find_line_files(tmp_path / "l")
     assert len(found) == 5 and {f.text for f in found} <= set(TEXTS)
 
