@@ -19,6 +19,7 @@ import numpy as np
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont, features
 
+from recognition.bidi import line_direction
 from recognition.data import LineSample
 from recognition.degrade import degrade
 
@@ -40,22 +41,12 @@ def covers(font: Path, text: str) -> bool:
     return all(c.isspace() or ord(c) in cmap for c in text)
 
 
-def is_rtl(text: str) -> bool:
-    """Whether the text's first strong character is right-to-left (Arabic, Hebrew ...)."""
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
-
-
 def render_line(text: str, font: Path, size: int = 40, padding: int = 6) -> np.ndarray:
     """The text in black on white (uint8), tight around the line's ascent and descent."""
     engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
     face = ImageFont.truetype(str(font), size, layout_engine=engine)
-    direction = "rtl" if is_rtl(text) and engine == ImageFont.Layout.RAQM else None
+    # The paragraph direction the labels are reordered by (recognition.bidi).
+    direction = "rtl" if line_direction(text) == "rtl" and engine == ImageFont.Layout.RAQM else None
     left, _, right, _ = face.getbbox(text, direction=direction, anchor="ls")
     ascent, descent = face.getmetrics()
     width = int(np.ceil(right - left)) + 2 * padding
