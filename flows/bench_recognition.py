@@ -5,6 +5,8 @@ Accuracy: the model reads every line of the given folders (``<id>.png`` with
 :mod:`recognition.normalization`), per folder and overall. Speed: lines per
 second on the CPU with one thread and with all threads, and on the GPU in
 bfloat16 when one is present, each over the same lines after a warm-up.
+Tesseract, given one or more languages, reads the same lines as a peer
+(:mod:`flows.tesseract`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 import torch
 
+from flows.tesseract import Tesseract
 from recognition.data import LineFile, find_line_files
 from recognition.metrics import EditCount, char_errors, word_errors
 from recognition.normalization import normalize
@@ -54,8 +57,36 @@ def _speed(model: Path, images: list[Any], settings: PredictorSettings) -> float
     return len(images) / (time.perf_counter() - start)
 
 
-def run_benchmark(model: Path, folders: list[Path], speed_lines: int = 256) -> dict[str, Any]:
-    """Accuracy per folder and overall, and lines per second; JSON-ready."""
+def tesseract_figures(language: str, folders: list[Path]) -> dict[str, Any]:
+    """Tesseract's accuracy on the same folders and its lines per second on one thread."""
+    peer = Tesseract(language)
+    peer.check()
+    per_folder: dict[str, Any] = {}
+    everything: list[LineFile] = []
+    texts: list[str] = []
+    seconds = 0.0
+    for folder in folders:
+        files = find_line_files(folder)
+        read, took = peer.read_lines([f.image_path for f in files])
+        per_folder[str(folder)] = _score(read, files)
+        everything += files
+        texts += read
+        seconds += took
+    return {
+        "language": language,
+        "version": peer.version(),
+        "accuracy": {"overall": _score(texts, everything), "per_folder": per_folder},
+        "lines_per_second_1_thread": len(everything) / seconds if seconds else None,
+    }
+
+
+def run_benchmark(
+    model: Path, folders: list[Path], speed_lines: int = 256, tesseract: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Accuracy per folder and overall, and lines per second; JSON-ready.
+
+    Each Tesseract language in ``tesseract`` reads the same lines beside us.
+    """
     loaded = load_model(model)
     predictor = Predictor(loaded)
     per_folder: dict[str, Any] = {}
@@ -92,4 +123,5 @@ def run_benchmark(model: Path, folders: list[Path], speed_lines: int = 256) -> d
         },
         "accuracy": {"overall": _score(texts, everything), "per_folder": per_folder},
         "lines_per_second": speed,
+        "tesseract": {lang: tesseract_figures(lang, folders) for lang in tesseract},
     }

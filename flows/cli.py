@@ -33,6 +33,7 @@ from flows.samples import samples_command
 from flows.segment_command import segment_files
 from flows.segmentation import PageDirection, Segmenter, SegmenterKind, SegmenterSettings
 from flows.synth_command import read_texts, synth_lines_command
+from flows.tesseract import TesseractError
 from flows.validation import validate_file
 from layout.images.binarize import BinarizeSettings, Method
 from layout.images.errors import ImageLoadError
@@ -316,13 +317,26 @@ def bench_recognition(
     out: Annotated[Path, typer.Option(help="Where to write the figures.")] = Path(
         "out/bench-recognition.json"
     ),
+    tesseract: Annotated[
+        list[str] | None,
+        typer.Option(help="Tesseract language to read the same lines with (repeatable)."),
+    ] = None,
 ) -> None:
     """CER/WER (raw and normalised) per folder, and lines per second on CPU and GPU."""
-    report = run_recognition_benchmark(model, lines)
+    try:
+        report = run_recognition_benchmark(model, lines, tesseract=tuple(tesseract or ()))
+    except TesseractError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from err
     _write_json(out, report)
     overall = report["accuracy"]["overall"]
     typer.echo(f"CER {overall['cer']:.2%} (normalised {overall['cer_normalized']:.2%}) over "
                f"{overall['lines']} lines")  # fmt: skip
+    for lang, peer in report["tesseract"].items():
+        theirs = peer["accuracy"]["overall"]
+        typer.echo(f"tesseract -l {lang}: CER {theirs['cer']:.2%} (normalised "
+                   f"{theirs['cer_normalized']:.2%}), "
+                   f"{peer['lines_per_second_1_thread']:.1f} lines/s on one thread")  # fmt: skip
     for key, value in report["lines_per_second"].items():
         if isinstance(value, float):
             typer.echo(f"{key}: {value:.1f} lines/s")

@@ -21,7 +21,7 @@ import numpy as np
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
-from layout.document import Page, Region, TextLine
+from layout.document import Direction, Page, Region, TextLine
 from layout.images.deskew import rotate, rotation_matrix
 from layout.transform import transform_page
 
@@ -48,6 +48,8 @@ class PageStyle:
     skew: float = 0.6
     """Degrees counter-clockwise that the page is turned."""
     dpi: int = 300
+    direction: Direction = "ltr"
+    """``rtl`` sets lines from the right margin, words shaped right to left (raqm)."""
 
 
 def missing_glyphs(text: str, font: Path) -> set[str]:
@@ -74,21 +76,26 @@ def _wrap(words: list[str], font: ImageFont.FreeTypeFont, width: float, indent: 
 
 
 def _set_line(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont,
-              origin: tuple[float, float], *, width: float | None, ink: int) -> float:  # fmt: skip
+              origin: tuple[float, float], *, width: float | None, ink: int,
+              rtl: bool = False) -> float:  # fmt: skip
     """Draw one line from ``origin`` on its baseline, justified to ``width`` if given.
 
-    Returns the x of its right end.
+    Left-to-right lines start at ``origin`` and the x of their right end is
+    returned; right-to-left ones start there and run leftwards to the x returned.
     """
     x, baseline = origin
     words = text.split(" ")
-    natural = sum(font.getlength(w) for w in words)
+    direction = "rtl" if rtl else None
+    lengths = [font.getlength(w, direction=direction) for w in words]
     space = font.getlength(" ")
     if width is not None and len(words) > 1:
-        space = (width - natural) / (len(words) - 1)
-    for word in words:
-        draw.text((x, baseline), word, font=font, fill=ink, anchor="ls")
-        x += font.getlength(word) + space
-    return x - space
+        space = (width - sum(lengths)) / (len(words) - 1)
+    step = -1 if rtl else 1
+    for word, length in zip(words, lengths, strict=True):
+        draw.text((x, baseline), word, font=font, fill=ink, anchor="rs" if rtl else "ls",
+                  direction=direction)  # fmt: skip
+        x += step * (length + space)
+    return x - step * space
 
 
 def render_page(paragraphs: list[str], font_path: Path, style: PageStyle | None = None,
@@ -104,6 +111,7 @@ def render_page(paragraphs: list[str], font_path: Path, style: PageStyle | None 
     if missing:
         raise FontCoverageError(f"{font_path.name} has no glyph for {''.join(sorted(missing))}")
     rng = np.random.default_rng(seed)
+    rtl = style.direction == "rtl"
     font = ImageFont.truetype(str(font_path), style.font_size)
     ascent, descent = font.getmetrics()
     canvas = Image.new("L", (style.width, style.height), 255)
@@ -117,14 +125,19 @@ def render_page(paragraphs: list[str], font_path: Path, style: PageStyle | None 
         for n, text in enumerate(wrapped):
             if baseline + descent > style.height - style.margin:
                 raise ValueError("the text does not fit on the page")
-            x0 = float(style.margin + (style.indent if n == 0 else 0))
+            start = float(style.margin + (style.indent if n == 0 else 0))
             last = n == len(wrapped) - 1
-            justify = None if last else measure - (x0 - style.margin)
-            x1 = _set_line(draw, text, font, (x0, baseline), width=justify, ink=style.ink)
+            justify = None if last else measure - (start - style.margin)
+            if rtl:
+                start = style.width - start
+            end = _set_line(draw, text, font, (start, baseline), width=justify, ink=style.ink,
+                            rtl=rtl)  # fmt: skip
+            x0, x1 = min(start, end), max(start, end)
             top, bottom = baseline - ascent, baseline + descent
             lines.append(TextLine(
                 id=f"l{len(lines) + 1}", text=text, baseline=((x0, baseline), (x1, baseline)),
                 polygon=((x0, top), (x1, top), (x1, bottom), (x0, bottom)),
+                direction=style.direction,
             ))  # fmt: skip
             baseline += pitch
         baseline += pitch * 0.3
@@ -133,13 +146,14 @@ def render_page(paragraphs: list[str], font_path: Path, style: PageStyle | None 
     grey = np.clip(tone * (1 - ink) + style.ink * ink, 0, 255).astype(np.uint8)
     turned = rotate(grey, style.skew, fill=style.paper)
     matrix, (width, height) = rotation_matrix(grey.shape, style.skew)
+    left = min(x for line in lines for x, _ in line.polygon)
     right = max(x for line in lines for x, _ in line.polygon)
     lowest = max(y for line in lines for _, y in line.polygon)
-    region = Region("r1", polygon=((style.margin, style.margin), (right, style.margin),
-                                   (right, lowest), (style.margin, lowest)),
-                    type="paragraph", lines=lines)  # fmt: skip
+    region = Region("r1", polygon=((left, style.margin), (right, style.margin),
+                                   (right, lowest), (left, lowest)),
+                    type="paragraph", lines=lines, direction=style.direction)  # fmt: skip
     page = Page(name, style.width, style.height, dpi=(style.dpi, style.dpi), regions=[region],
-                reading_order=["r1"])  # fmt: skip
+                reading_order=["r1"], direction=style.direction)  # fmt: skip
     return turned, transform_page(page, matrix, width, height)
 
 

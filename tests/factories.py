@@ -181,3 +181,10 @@ def packaged_font() -> Path:
         if covers(candidate, "ſäöüßÄÖÜ"):
             return candidate
     raise FileNotFoundError(f"no font with ſ under {site}")
+
+
+def arabic_font() -> Path:
+    """Amiri Regular (OFL), installed with the test extra (``fontpkg-amiri``)."""
+    from importlib.resources import files
+
+    return Path(str(files("fontpkg_amiri").joinpath("files", "Amiri-Regular.ttf")))

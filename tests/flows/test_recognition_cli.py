@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -23,6 +25,14 @@ def line_folder(root: Path, lines: dict[str, str]) -> Path:
         Image.fromarray(rendered_line(text)).save(root / f"{stem}.png")
         (root / f"{stem}.gt.txt").write_text(text + "\n", encoding="utf-8")
     return root
+
+
+def untrained_model(path: Path, chars: str) -> Path:
+    """A tiny untrained recogniser over ``chars``, saved to ``path``."""
+    codec = Codec(sorted(set(chars)))
+    model = LineRecognizer(ModelConfig(classes=codec.classes, channels=(8, 8, 8, 8, 8), hidden=8))
+    save_model(model.eval(), codec, path, "untrained")
+    return path
 
 
 def test_holdout_by_document_prefix(tmp_path: Path) -> None:
@@ -58,9 +68,7 @@ def test_train_command_needs_validation_lines(tmp_path: Path) -> None:
 def test_read_lines_writes_one_text_per_image(tmp_path: Path) -> None:
     folder = line_folder(tmp_path / "lines", {"x1": "ab"})
     line_folder(folder / "sub", {"x2": "ba"})
-    codec = Codec(["a", "b"])
-    model = LineRecognizer(ModelConfig(classes=codec.classes, channels=(8, 8, 8, 8, 8), hidden=8))
-    save_model(model.eval(), codec, tmp_path / "m.safetensors", "untrained")
+    untrained_model(tmp_path / "m.safetensors", "ab")
     out = tmp_path / "out"
     result = runner.invoke(app, ["read-lines", str(folder), "-o", str(out), "--model",
                                  str(tmp_path / "m.safetensors")])  # fmt: skip
@@ -74,9 +82,7 @@ def test_bench_recognition_writes_accuracy_and_speed(tmp_path: Path) -> None:
     import json
 
     folder = line_folder(tmp_path / "lines", {"x1": "ab", "x2": "ba"})
-    codec = Codec(["a", "b"])
-    model = LineRecognizer(ModelConfig(classes=codec.classes, channels=(8, 8, 8, 8, 8), hidden=8))
-    save_model(model.eval(), codec, tmp_path / "m.safetensors", "untrained")
+    untrained_model(tmp_path / "m.safetensors", "ab")
     out = tmp_path / "bench.json"
     args = ["bench", "recognition", "--model", str(tmp_path / "m.safetensors"),
             "--lines", str(folder), "--out", str(out)]  # fmt: skip
@@ -88,3 +94,38 @@ def test_bench_recognition_writes_accuracy_and_speed(tmp_path: Path) -> None:
     assert overall["cer"] >= 0.0 and overall["cer_normalized"] >= 0.0
     assert report["lines_per_second"]["cpu_1_thread"] > 0
     assert len(report["model"]["sha256"]) == 64
+
+
+needs_tesseract = pytest.mark.skipif(
+    shutil.which("tesseract") is None, reason="Tesseract is not installed on this machine"
+)
+
+
+@needs_tesseract
+def test_tesseract_reads_the_same_lines_beside_us(tmp_path: Path) -> None:
+    import json
+
+    texts = {"x1": "Hamburg 1701", "x2": "Baptisms of the parish", "x3": "Register"}
+    folder = line_folder(tmp_path / "lines", texts)
+    untrained_model(tmp_path / "m.safetensors", "".join(texts.values()))
+    out = tmp_path / "bench.json"
+    args = ["bench", "recognition", "--model", str(tmp_path / "m.safetensors"),
+            "--lines", str(folder), "--out", str(out), "--tesseract", "eng"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    peer = json.loads(out.read_text())["tesseract"]["eng"]
+    assert peer["version"].startswith("tesseract")
+    assert peer["accuracy"]["overall"]["lines"] == 3
+    assert peer["accuracy"]["overall"]["cer"] < 0.2  # clean rendered English
+    assert peer["lines_per_second_1_thread"] > 0
+
+
+@needs_tesseract
+def test_a_missing_tesseract_language_is_a_clear_error(tmp_path: Path) -> None:
+    folder = line_folder(tmp_path / "lines", {"x1": "ab"})
+    untrained_model(tmp_path / "m.safetensors", "ab")
+    args = ["bench", "recognition", "--model", str(tmp_path / "m.safetensors"), "--lines",
+            str(folder), "--out", str(tmp_path / "b.json"), "--tesseract", "qqq"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "no qqq traineddata" in result.output

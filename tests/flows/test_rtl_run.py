@@ -1,0 +1,52 @@
+"""A right-to-left page end to end: logical order in and out, direction marked in PAGE and ALTO."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from PIL import Image
+
+from flows.run.flow import exit_code, ocr_run
+from flows.run.settings import RunSettings
+from layout.synthetic import PageStyle, render_page
+from layout.xmlio import parse_xml, read_document
+from layout.xmlio.schemas import schema_errors
+from recognition.metrics import char_errors
+from recognition.models import shipped_model
+from tests.factories import arabic_font
+
+pytestmark = pytest.mark.slow
+
+PARAGRAPHS = [
+    "في المدينة القديمة مكتبة كبيرة فيها كتب كثيرة عن تاريخ البلاد والناس",
+    "كان الطقس جميلا في ذلك اليوم وخرج الأطفال إلى الحديقة مع أهلهم",
+]
+ALTO = "{http://www.loc.gov/standards/alto/ns-v4#}"
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_an_arabic_page_is_read_right_to_left(tmp_path: Path) -> None:
+    style = PageStyle(width=1400, height=900, direction="rtl", skew=0.4)
+    grey, truth = render_page(PARAGRAPHS, arabic_font(), style)
+    scans = tmp_path / "in"
+    scans.mkdir()
+    Image.fromarray(grey).save(scans / "folio.png", dpi=(300, 300))
+    settings = RunSettings(model=shipped_model("arabic-small"), direction="rtl")
+    assert exit_code(ocr_run(str(scans), str(tmp_path / "out"), settings)) == 0
+
+    page_xml = (tmp_path / "out" / "folio.page.xml").read_bytes()
+    alto_xml = (tmp_path / "out" / "folio.alto.xml").read_bytes()
+    for data in (page_xml, alto_xml):
+        assert schema_errors(parse_xml(data)) == []
+    read = read_document(page_xml)
+    assert read.direction == "rtl"
+    assert len(list(read.lines())) == len(list(truth.lines()))
+    assert char_errors(read.text(), truth.text()).rate <= 0.05, read.text()
+
+    alto = etree.fromstring(alto_xml)
+    lines = alto.findall(f".//{ALTO}TextLine")
+    assert lines and all(line.get("BASEDIRECTION") == "rtl" for line in lines)
+    first = [float(s.get("HPOS")) for s in lines[0].findall(f"{ALTO}String")]
+    assert first == sorted(first, reverse=True)  # logical order: the first word is rightmost
