@@ -300,10 +300,13 @@ def bench_preprocess(
     _write_json(out, report)
     for name, figures in report["accuracy"]["methods"].items():
         rel, ab = figures["relative"], figures["absolute"]
+        precise = figures["absolute_precise_truth"]
         typer.echo(
             f"{name:12s} relative median {rel.get('median', float('nan')):.3f}° "
             f"p95 {rel.get('p95', float('nan')):.3f}°  absolute median "
-            f"{ab.get('median', float('nan')):.3f}° p95 {ab.get('p95', float('nan')):.3f}°"
+            f"{ab.get('median', float('nan')):.3f}° p95 {ab.get('p95', float('nan')):.3f}° "
+            f"(truth within 0.1°: median {precise.get('median', float('nan')):.3f}° over "
+            f"{precise['n']} pages)"
         )
     for name, seconds in report["speed_5000x7000_one_core"]["seconds"].items():
         typer.echo(f"{name:12s} 5000x7000 one core {seconds:.2f} s")

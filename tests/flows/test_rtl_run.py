@@ -20,20 +20,22 @@ from tests.factories import arabic_font
 pytestmark = pytest.mark.slow
 
 PARAGRAPHS = [
-    "في المدينة القديمة مكتبة كبيرة فيها كتب كثيرة عن تاريخ البلاد والناس",
-    "كان الطقس جميلا في ذلك اليوم وخرج الأطفال إلى الحديقة مع أهلهم",
+    "في المدينة القديمة مكتبة كبيرة فيها كتب كثيرة عن تاريخ البلاد والناس والعلماء",
+    "كان الطقس جميلا في ذلك اليوم وخرج الأطفال إلى الحديقة مع أهلهم بعد الظهر",
 ]
 ALTO = "{http://www.loc.gov/standards/alto/ns-v4#}"
 
 
 @pytest.mark.usefixtures("prefect_harness")
 def test_an_arabic_page_is_read_right_to_left(tmp_path: Path) -> None:
-    style = PageStyle(width=1400, height=900, direction="rtl", skew=0.4)
+    style = PageStyle(width=1000, height=900, direction="rtl", skew=0.4)
     grey, truth = render_page(PARAGRAPHS, arabic_font(), style)
     scans = tmp_path / "in"
     scans.mkdir()
     Image.fromarray(grey).save(scans / "folio.png", dpi=(300, 300))
-    settings = RunSettings(model=shipped_model("arabic-small"), direction="rtl")
+    # The shipped line detector has seen no Arabic (it splits these lines); the classical one.
+    settings = RunSettings(model=shipped_model("arabic-small"), direction="rtl",
+                           segmenter="classic")  # fmt: skip
     assert exit_code(ocr_run(str(scans), str(tmp_path / "out"), settings)) == 0
 
     page_xml = (tmp_path / "out" / "folio.page.xml").read_bytes()
