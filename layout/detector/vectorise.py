@@ -72,13 +72,17 @@ def _traces(baseline: np.ndarray) -> list[Trace]:
 
 
 def _pitch(traces: list[Trace]) -> np.ndarray:
-    """Per trace, the vertical distance to the nearest other trace overlapping it in x."""
+    """Per trace, the vertical distance to the nearest other trace overlapping it in x.
+
+    Only traces at least half as long count as neighbours: a short piece of
+    baseline inside a line (a descending word, a loop) is no line above or below.
+    """
     pitches = np.full(len(traces), np.nan)
     for i, a in enumerate(traces):
         mid_a = (a.x0 + a.x1) / 2
         for j, b in enumerate(traces):
             lo, hi = max(a.x0, b.x0), min(a.x1, b.x1)
-            if i == j or hi <= lo:
+            if i == j or hi <= lo or b.x1 - b.x0 < 0.5 * (a.x1 - a.x0):
                 continue
             x = (lo + hi) / 2 if not (b.x0 <= mid_a <= b.x1) else mid_a
             gap = abs(a.y_at(x) - b.y_at(x))
@@ -132,8 +136,10 @@ def _join(traces: list[Trace], body: np.ndarray, pitch: np.ndarray, height: floa
     for i in order:
         trace, p = traces[i], float(pitch[i])
         for k, (other, q) in enumerate(joined):
-            if _bridged(other, trace, body, min(p, q), height):
-                joined[k] = (_merged(other, trace), min(p, q))
+            # The longer trace's pitch: a short piece's nearest trace may be its own line.
+            spacing = q if other.x1 - other.x0 >= trace.x1 - trace.x0 else p
+            if _bridged(other, trace, body, spacing, height):
+                joined[k] = (_merged(other, trace), spacing)
                 break
         else:
             joined.append((trace, p))

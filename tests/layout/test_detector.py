@@ -53,6 +53,24 @@ def test_a_line_without_a_usable_outline_is_kept_as_a_degraded_box() -> None:
         assert box.y0 < y - 10 and box.y1 > y and box.x1 - box.x0 >= 350
 
 
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_pieces_of_baseline_at_a_line_end_belong_to_that_line(mirrored: bool) -> None:
+    """A word a little lower at a line's end, or a short trace inside the line (a descending
+    word), neither becomes a line nor shrinks the line pitch; on either side of the line."""
+    maps = drawn_maps()
+    for y in LINES_Y:
+        maps[BASELINE, y - 2 : y + 3, 330:381] = 0.0
+        cv2.line(maps[BASELINE], (332, y + 6), (380, y + 6), 1.0, 3)  # the end word, lower
+        cv2.line(maps[BASELINE], (200, y + 9), (225, y + 9), 1.0, 3)  # a descending piece
+    if mirrored:
+        maps = np.ascontiguousarray(maps[:, :, ::-1])
+    found = vectorise(maps, scale=1.0)
+    assert len(found) == 3
+    for line in found:
+        xs = [x for x, _ in line.baseline]
+        assert min(xs) <= 22 and max(xs) >= 378
+
+
 def test_specks_are_no_lines() -> None:
     maps = np.zeros((2, 100, 100), np.float32)
     maps[BASELINE, 50:53, 40:43] = 1.0
