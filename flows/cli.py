@@ -6,6 +6,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -45,6 +46,7 @@ from recognition.model import sized_config
 from recognition.models import shipped_model
 from recognition.predictor import Precision, PredictorSettings
 from recognition.training import TrainSettings, train
+from recognition.weights import load_model
 
 T = TypeVar("T")
 
@@ -405,17 +407,27 @@ def train_recognition(
     augment: Annotated[
         float, typer.Option(help="Degrade training lines on the fly at this strength (0: off).")
     ] = 0.0,
+    start: Annotated[
+        Path | None,
+        typer.Option(
+            help="Fine-tune this model (.safetensors): its charset, grown by new symbols."
+        ),
+    ] = None,
 ) -> None:
     """Train the CNN-LSTM recogniser; early stopping on validation CER (held-out documents).
 
     Synthetic lines (``archive-ocr synth lines``) are one more --train folder.
+    With --start, a trained model is fine-tuned (its architecture; --size is ignored).
     """
     train_files, held = split_holdout(gather(train_dirs), holdout or [])
     val_files = held + gather(val_dirs or [])
     if not train_files or not val_files:
         typer.echo("error: need training lines and validation lines (--val or --holdout)", err=True)
         raise typer.Exit(2)
-    codec = build_codec(train_files)
+    initial = load_model(start) if start is not None else None
+    codec = build_codec(train_files, initial.codec if initial else None)
+    config = (replace(initial.model.config, classes=codec.classes) if initial
+              else sized_config(codec.classes, size))  # fmt: skip
     typer.echo(f"{len(train_files)} training lines, {len(val_files)} validation lines, "
                f"{len(codec.symbols)} symbols")  # fmt: skip
     settings = TrainSettings(
@@ -431,7 +443,7 @@ def train_recognition(
 
         state = train(train_files, val_files, codec, out_dir, settings, resume=resume,
                       augment=augmenter(augment) if augment > 0 else None,
-                      config=sized_config(codec.classes, size), progress=progress)  # fmt: skip
+                      config=config, start=initial, progress=progress)  # fmt: skip
     typer.echo(f"best validation CER {state.best_cer:.2%} at epoch {state.best_epoch}; "
                f"model: {out_dir / 'model.safetensors'}")  # fmt: skip
 

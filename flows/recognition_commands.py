@@ -35,9 +35,16 @@ def gather(folders: list[Path]) -> list[LineFile]:
     return [f for folder in folders for f in find_line_files(folder)]
 
 
-def build_codec(files: list[LineFile]) -> Codec:
-    """A codec of every grapheme in the training text, unknowns replaced at inference."""
-    return Codec.from_texts((f.text for f in files), unknown="replace")
+def build_codec(files: list[LineFile], start: Codec | None = None) -> Codec:
+    """A codec of every grapheme in the training text, unknowns replaced at inference.
+
+    Fine-tuning keeps the ``start`` model's symbols, in their order, and adds new ones.
+    """
+    found = Codec.from_texts((f.text for f in files), unknown="replace")
+    if start is None:
+        return found
+    known = set(start.symbols)
+    return Codec([*start.symbols, *(s for s in found.symbols if s not in known)], "replace")
 
 
 def line_images(root: Path) -> Iterator[Path]:

@@ -23,12 +23,12 @@ import torch
 from safetensors import safe_open
 from safetensors.torch import save_file
 
-from recognition.codec import Codec
+from recognition.codec import Codec, remap_rows
 from recognition.data import Augment, Batch, LineDataset, LineFile, LineSample, batches
 from recognition.decoding import GreedyDecoder, in_logical_order
 from recognition.metrics import EditCount, char_errors
 from recognition.model import LineRecognizer, ModelConfig
-from recognition.weights import save_model
+from recognition.weights import LoadedModel, save_model
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -125,6 +125,27 @@ def load_checkpoint(
     return TrainState(**json.loads(meta["state"]))
 
 
+def adopt_weights(model: LineRecognizer, start: LoadedModel, codec: Codec) -> None:
+    """Start ``model`` from a trained one: every layer copied, the output rows by symbol.
+
+    Rows of symbols the start model did not know keep their fresh initialisation.
+    The architectures must match but for the number of classes.
+    """
+    source = start.model.state_dict()
+    target = model.state_dict()
+    rows = remap_rows(start.codec, codec)
+    known = [(new, old) for new, old in enumerate(rows) if old is not None]
+    new_rows, old_rows = torch.tensor([n for n, _ in known]), torch.tensor([o for _, o in known])
+    for key, value in source.items():
+        if key.startswith("classifier."):
+            target[key][new_rows] = value[old_rows].to(target[key].dtype)
+        elif target[key].shape != value.shape:
+            raise ValueError(f"{key}: the start model's architecture differs")
+        else:
+            target[key] = value.to(target[key].dtype)
+    model.load_state_dict(target)
+
+
 def _step(
     model: LineRecognizer,
     batch: Batch,
@@ -158,12 +179,14 @@ def train(
     config: ModelConfig | None = None,
     augment: Augment | None = None,
     resume: bool = False,
+    start: LoadedModel | None = None,
     progress: Progress | None = None,
 ) -> TrainState:
     """Train until early stopping, ``epochs``, ``max_steps`` or ``max_seconds``.
 
-    Writes ``out_dir/model.safetensors`` (best by validation CER),
-    ``out_dir/checkpoint.safetensors`` and ``out_dir/train-log.jsonl``.
+    ``start`` fine-tunes a trained model (:func:`adopt_weights`) unless a
+    checkpoint is resumed. Writes ``out_dir/model.safetensors`` (best by
+    validation CER), ``out_dir/checkpoint.safetensors`` and ``out_dir/train-log.jsonl``.
     """
     seed_everything(settings.seed)
     if settings.threads:
@@ -174,11 +197,10 @@ def train(
         model.parameters(), lr=settings.learning_rate, weight_decay=settings.weight_decay
     )
     checkpoint = out_dir / "checkpoint.safetensors"
-    state = (
-        load_checkpoint(checkpoint, model, optimizer)
-        if resume and checkpoint.exists()
-        else (TrainState())
-    )
+    resuming = resume and checkpoint.exists()
+    if start is not None and not resuming:
+        adopt_weights(model, start, codec)
+    state = load_checkpoint(checkpoint, model, optimizer) if resuming else TrainState()
     train_set = LineDataset(train_items, codec, config.height, augment, settings.seed)
     val_set = LineDataset(val_items, codec, config.height)
     rng = np.random.default_rng(settings.seed + state.epoch)

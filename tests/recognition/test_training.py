@@ -85,3 +85,32 @@ def test_line_folder_pairs_images_with_ground_truth(tmp_path: Path) -> None:
     files = find_line_files(tmp_path)
     assert [(f.image_path.name, f.text) for f in files] == [("l1.png", "Thuͤr"), ("l3.png", "ſo")]
     assert files[0].load().image.ndim == 2
+
+
+def test_fine_tuning_starts_from_a_model_and_grows_its_charset(tmp_path: Path) -> None:
+    from flows.recognition_commands import build_codec
+    from recognition.data import LineFile
+    from recognition.training import adopt_weights
+    from recognition.weights import save_model
+
+    config = ModelConfig(classes=3, channels=(8, 8, 8, 8, 8), hidden=8, layers=1)
+    torch.manual_seed(1)
+    trained = LineRecognizer(config).eval()
+    save_model(trained, Codec(["b", "a"]), tmp_path / "start.safetensors", "start",
+               dtype=torch.float32)  # fmt: skip
+    start = load_model(tmp_path / "start.safetensors")
+
+    codec = build_codec([LineFile(tmp_path / "x.png", "cab")], start.codec)
+    # the start model's order kept, new symbols (and the replacement mark) after
+    assert codec.symbols == ["b", "a", "c", "\ufffd"]
+    model = LineRecognizer(ModelConfig(classes=codec.classes, channels=(8, 8, 8, 8, 8),
+                                       hidden=8, layers=1))  # fmt: skip
+    fresh_c_row = model.classifier.weight[3].detach().clone()
+    adopt_weights(model, start, codec)
+    before, after = trained.state_dict(), model.state_dict()
+    for key, value in before.items():
+        if key.startswith("classifier."):
+            assert torch.equal(after[key][:3], value)  # blank, b, a in the same rows
+        else:
+            assert torch.equal(after[key], value)
+    assert torch.equal(model.classifier.weight[3], fresh_c_row)  # "c" starts fresh
