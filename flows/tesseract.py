@@ -48,7 +48,8 @@ class Tesseract:
 
     def check(self) -> None:
         """Raise :class:`TesseractError` unless every language asked for is installed."""
-        installed = set(self._run("--list-langs").split()[1:])  # after the header line
+        lines = self._run("--list-langs").splitlines()[1:]  # after the header line
+        installed = {line.strip() for line in lines}
         missing = [lang for lang in self.language.split("+") if lang not in installed]
         if missing:
             raise TesseractError(f"tesseract has no {', '.join(missing)} traineddata")
