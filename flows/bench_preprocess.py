@@ -40,6 +40,7 @@ import numpy as np
 from PIL import Image
 
 from layout.document import Page
+from layout.geometry import weighted_median
 from layout.images.binarize import binarize, otsu
 from layout.images.deskew import rotate
 from layout.images.loading import load_first_page
@@ -110,9 +111,7 @@ def baseline_angle(page: Page) -> TextAngle | None:
             weights.append(length)
     if len(angles) < 3:
         return None
-    order = np.argsort(angles)
-    cumulative = np.cumsum(np.asarray(weights)[order])
-    median = float(np.asarray(angles)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+    median = weighted_median(angles, weights)
     spread = math.sqrt(float(np.average((np.asarray(angles) - median) ** 2, weights=weights)))
     return TextAngle(median, 1.2533 * spread / math.sqrt(len(angles)))
 

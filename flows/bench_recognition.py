@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import platform
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,26 +58,39 @@ def _speed(model: Path, images: list[Any], settings: PredictorSettings) -> float
     return len(images) / (time.perf_counter() - start)
 
 
+def _accuracy(folders: list[Path], read: Callable[[list[LineFile]], list[str]]) -> dict[str, Any]:
+    """Scores of a reader (the texts of a folder's lines, in order) per folder and overall."""
+    per_folder: dict[str, Any] = {}
+    everything: list[LineFile] = []
+    texts: list[str] = []
+    for folder in folders:
+        files = find_line_files(folder)
+        predicted = read(files)
+        per_folder[str(folder)] = _score(predicted, files)
+        everything += files
+        texts += predicted
+    return {"overall": _score(texts, everything), "per_folder": per_folder}
+
+
 def tesseract_figures(language: str, folders: list[Path]) -> dict[str, Any]:
     """Tesseract's accuracy on the same folders and its lines per second on one thread."""
     peer = Tesseract(language)
     peer.check()
-    per_folder: dict[str, Any] = {}
-    everything: list[LineFile] = []
-    texts: list[str] = []
     seconds = 0.0
-    for folder in folders:
-        files = find_line_files(folder)
-        read, took = peer.read_lines([f.image_path for f in files])
-        per_folder[str(folder)] = _score(read, files)
-        everything += files
-        texts += read
+
+    def theirs(files: list[LineFile]) -> list[str]:
+        nonlocal seconds
+        texts, took = peer.read_lines([f.image_path for f in files])
         seconds += took
+        return texts
+
+    accuracy = _accuracy(folders, theirs)
+    lines = accuracy["overall"]["lines"]
     return {
         "language": language,
         "version": peer.version(),
-        "accuracy": {"overall": _score(texts, everything), "per_folder": per_folder},
-        "lines_per_second_1_thread": len(everything) / seconds if seconds else None,
+        "accuracy": accuracy,
+        "lines_per_second_1_thread": lines / seconds if seconds else None,
     }
 
 
@@ -89,18 +103,14 @@ def run_benchmark(
     """
     loaded = load_model(model)
     predictor = Predictor(loaded)
-    per_folder: dict[str, Any] = {}
-    everything: list[LineFile] = []
-    texts: list[str] = []
-    images: list[Any] = []
-    for folder in folders:
-        files = find_line_files(folder)
+    images: list[Any] = []  # the first lines read, kept for the speed runs
+
+    def ours(files: list[LineFile]) -> list[str]:
         loaded_images = [f.load().image for f in files]
-        predicted = [r.text for r in predictor.predict(loaded_images)]
-        per_folder[str(folder)] = _score(predicted, files)
-        everything += files
-        texts += predicted
-        images += loaded_images[: max(0, speed_lines - len(images))]
+        images.extend(loaded_images[: max(0, speed_lines - len(images))])
+        return [r.text for r in predictor.predict(loaded_images)]
+
+    accuracy = _accuracy(folders, ours)
     threads = torch.get_num_threads()
     speed: dict[str, Any] = {
         "lines": len(images),
@@ -121,7 +131,7 @@ def run_benchmark(
             "python": platform.python_version(),
             "torch": torch.__version__,
         },
-        "accuracy": {"overall": _score(texts, everything), "per_folder": per_folder},
+        "accuracy": accuracy,
         "lines_per_second": speed,
         "tesseract": {lang: tesseract_figures(lang, folders) for lang in tesseract},
     }

@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from tqdm import tqdm
 
-from flows.bench_preprocess import run_benchmark
+from flows.bench_preprocess import PRECISE_TRUTH, run_benchmark
 from flows.bench_recognition import run_benchmark as run_recognition_benchmark
 from flows.bench_run import run_benchmark as run_end_to_end
 from flows.bench_segment import bench_segment_command
@@ -307,8 +307,8 @@ def bench_preprocess(
             f"{name:12s} relative median {rel.get('median', float('nan')):.3f}° "
             f"p95 {rel.get('p95', float('nan')):.3f}°  absolute median "
             f"{ab.get('median', float('nan')):.3f}° p95 {ab.get('p95', float('nan')):.3f}° "
-            f"(truth within 0.1°: median {precise.get('median', float('nan')):.3f}° over "
-            f"{precise['n']} pages)"
+            f"(truth within {PRECISE_TRUTH}°: median "
+            f"{precise.get('median', float('nan')):.3f}° over {precise['n']} pages)"
         )
     for name, seconds in report["speed_5000x7000_one_core"]["seconds"].items():
         typer.echo(f"{name:12s} 5000x7000 one core {seconds:.2f} s")

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+import numpy as np
 from shapely import make_valid
 from shapely.geometry import Polygon as ShapelyPolygon
 
@@ -126,3 +127,12 @@ def clamp_points(points: Iterable[Point], width: float, height: float) -> Points
 def polyline_length(points: Sequence[Point]) -> float:
     """Total length of a polyline."""
     return sum(math.dist(a, b) for a, b in pairwise(points))
+
+
+def weighted_median(
+    values: Sequence[float] | np.ndarray, weights: Sequence[float] | np.ndarray
+) -> float:
+    """The value below which half the total weight lies (the lower one at an exact half)."""
+    order = np.argsort(values)
+    cumulative = np.cumsum(np.asarray(weights, dtype=np.float64)[order])
+    return float(np.asarray(values)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.pipeline import PagePipeline, PipelineSettings, shared_pipeline
-from flows.segmentation import SegmenterSettings
+from flows.segmentation import PageDirection, SegmenterSettings
 from layout.images.binarize import BinarizeSettings
 from layout.images.preprocess import PreprocessSettings
 from layout.models import shipped_detector
@@ -44,7 +44,7 @@ class RunSettings(BaseModel):
         default="detector",
         description="detector: the trained baseline detector; classic: profiles and components.",
     )
-    direction: Literal["ltr", "rtl"] = Field(
+    direction: PageDirection = Field(
         default="ltr",
         description="The script's direction: rtl reads columns right to left (Arabic, Hebrew).",
     )

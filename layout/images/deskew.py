@@ -18,6 +18,7 @@ import math
 import cv2
 import numpy as np
 
+from layout.geometry import weighted_median
 from layout.images.binarize import INK
 
 MAX_SAMPLES = 250_000
@@ -57,9 +58,7 @@ def _ink_median_height(stats: np.ndarray, page_height: int) -> float:
     sized &= heights <= page_height / 20
     if not sized.any():
         return float(np.median(heights))
-    order = np.argsort(heights[sized])
-    ink = np.cumsum(stats[sized, cv2.CC_STAT_AREA][order])
-    return float(heights[sized][order][np.searchsorted(ink, ink[-1] / 2)])
+    return weighted_median(heights[sized], stats[sized, cv2.CC_STAT_AREA])
 
 
 def _ink_points(
