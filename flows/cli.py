@@ -413,6 +413,13 @@ def train_recognition(
             help="Fine-tune this model (.safetensors): its charset, grown by new symbols."
         ),
     ] = None,
+    epoch_steps: Annotated[
+        int | None,
+        typer.Option(help="Validate and checkpoint every N steps instead of every pass."),
+    ] = None,
+    lr_drop: Annotated[
+        float, typer.Option(help="Learning rate × this after an epoch without improvement.")
+    ] = 1.0,
 ) -> None:
     """Train the CNN-LSTM recogniser; early stopping on validation CER (held-out documents).
 
@@ -432,7 +439,7 @@ def train_recognition(
                f"{len(codec.symbols)} symbols")  # fmt: skip
     settings = TrainSettings(
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, patience=patience,
-        device=device, seed=seed, threads=threads,
+        device=device, seed=seed, threads=threads, epoch_steps=epoch_steps, lr_drop=lr_drop,
         max_seconds=max_hours * 3600 if max_hours is not None else None,
     )  # fmt: skip
     with tqdm(desc="training", unit="step") as bar:

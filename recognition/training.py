@@ -1,7 +1,8 @@
 """Training the line recogniser: CTC, AdamW, early stopping on validation CER, resumable.
 
-Each epoch ends with a validation pass (greedy decoding, CER over graphemes);
-the best model so far is written as a release model (float16 safetensors), and
+Each epoch — a pass over the training lines, or ``epoch_steps`` batches on
+large sets — ends with a validation pass (greedy decoding, CER over graphemes);
+an epoch without improvement can lower the learning rate (``lr_drop``); the best model so far is written as a release model (float16 safetensors), and
 a float32 checkpoint with the optimiser's moments (safetensors too, never a
 pickle) allows ``resume``. A JSON line per epoch goes to ``train-log.jsonl``.
 Seeds are fixed; on a GPU, automatic mixed precision (bfloat16) is used.
@@ -13,7 +14,7 @@ import json
 import math
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,8 @@ class TrainSettings:
     max_steps: int | None = None
     max_seconds: float | None = None
     threads: int | None = None
+    epoch_steps: int | None = None  # validate every this many steps (None: a pass over the data)
+    lr_drop: float = 1.0  # learning rate × this after an epoch without improvement
 
 
 @dataclass(slots=True)
@@ -58,6 +61,7 @@ class TrainState:
     best_cer: float = math.inf
     best_epoch: int = -1
     stale_epochs: int = 0
+    learning_rate: float | None = None
 
 
 def seed_everything(seed: int) -> None:
@@ -201,6 +205,8 @@ def train(
     if start is not None and not resuming:
         adopt_weights(model, start, codec)
     state = load_checkpoint(checkpoint, model, optimizer) if resuming else TrainState()
+    state.learning_rate = state.learning_rate or settings.learning_rate
+    _set_learning_rate(optimizer, state.learning_rate)
     train_set = LineDataset(train_items, codec, config.height, augment, settings.seed)
     val_set = LineDataset(val_items, codec, config.height)
     rng = np.random.default_rng(settings.seed + state.epoch)
@@ -208,8 +214,8 @@ def train(
     log = out_dir / "train-log.jsonl"
     out_dir.mkdir(parents=True, exist_ok=True)
     while state.epoch < settings.epochs and state.stale_epochs < settings.patience:
-        losses = []
-        for batch in batches(train_set, settings.batch_size, True, rng):
+        losses: list[float] = []
+        for batch in _epoch(train_set, settings, rng):
             losses.append(_step(model, batch, optimizer, settings.device))
             state.step += 1
             if progress is not None:
@@ -220,12 +226,16 @@ def train(
         # Ties keep the later model (it has trained longer), but only a strict
         # improvement resets the patience.
         state.stale_epochs = 0 if errors.rate < state.best_cer else state.stale_epochs + 1
+        if state.stale_epochs:
+            state.learning_rate *= settings.lr_drop
+            _set_learning_rate(optimizer, state.learning_rate)
         if errors.rate <= state.best_cer:
             state.best_cer, state.best_epoch = errors.rate, state.epoch
             save_model(model, codec, out_dir / "model.safetensors", out_dir.name,
                        extra={"validation_cer": errors.rate, "epoch": state.epoch})  # fmt: skip
         record = {"epoch": state.epoch, "step": state.step, "train_loss": float(np.mean(losses)),
                   "val_cer": errors.rate, "best_cer": state.best_cer,
+                  "learning_rate": state.learning_rate,
                   "seconds": round(time.monotonic() - started, 1)}  # fmt: skip
         with log.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(record) + "\n")
@@ -234,6 +244,27 @@ def train(
         if _out_of_budget(settings, state, started):
             break
     return state
+
+
+def _epoch(
+    train_set: LineDataset, settings: TrainSettings, rng: np.random.Generator
+) -> Iterator[Batch]:
+    """One epoch's batches: a shuffled pass over the lines, or ``epoch_steps`` batches."""
+    if settings.epoch_steps is None:
+        yield from batches(train_set, settings.batch_size, True, rng)
+        return
+    left = settings.epoch_steps
+    while left > 0:
+        for batch in batches(train_set, settings.batch_size, True, rng):
+            yield batch
+            left -= 1
+            if left == 0:
+                return
+
+
+def _set_learning_rate(optimizer: torch.optim.Optimizer, rate: float) -> None:
+    for group in optimizer.param_groups:
+        group["lr"] = rate
 
 
 def _out_of_budget(settings: TrainSettings, state: TrainState, started: float) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -114,3 +115,20 @@ def test_fine_tuning_starts_from_a_model_and_grows_its_charset(tmp_path: Path) -
         else:
             assert torch.equal(after[key], value)
     assert torch.equal(model.classifier.weight[3], fresh_c_row)  # "c" starts fresh
+
+
+def test_fixed_step_epochs_lower_the_rate_on_a_plateau_and_resume_it(tmp_path: Path) -> None:
+    codec = Codec.from_texts(WORDS)
+    config = ModelConfig(classes=codec.classes, **TINY)  # type: ignore[arg-type]
+    # A rate too small to change any reading: every epoch after the first is a plateau.
+    settings = TrainSettings(epochs=3, batch_size=8, learning_rate=1e-9, patience=10,
+                             threads=1, epoch_steps=5, lr_drop=0.5)  # fmt: skip
+    state = train(samples(), samples(), codec, tmp_path / "run", settings, config=config)
+    assert state.step == 15  # three epochs of 5 steps, though one pass is a single batch
+    log_file = tmp_path / "run" / "train-log.jsonl"
+    rates = [json.loads(line)["learning_rate"] for line in log_file.read_text().splitlines()]
+    assert rates == pytest.approx([1e-9, 5e-10, 2.5e-10])
+
+    resumed = train(samples(), samples(), codec, tmp_path / "run",
+                    replace(settings, epochs=4), config=config, resume=True)  # fmt: skip
+    assert resumed.step == 20 and resumed.learning_rate == pytest.approx(1.25e-10)
