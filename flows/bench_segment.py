@@ -8,7 +8,9 @@ baseline segmentation model (``kraken … segment -bl``, shipped in its wheel)
 runs on the same image files, one thread, all pages in one call (its model
 loading is spread over the pages). Every output is scored by the same line
 matching at IoU ≥ 0.5; lines of the ground truth that no output line matches
-are counted per page as ``missed``.
+are counted per page as ``missed``. Matched lines also compare their region
+roles with the truth's (running title, page number, catchword, signature mark,
+marginal note; :func:`layout.evaluation.role_scores`).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from flows.layout_commands import (
     validation_split,
 )
 from flows.segmentation import Segmenter, SegmenterSettings
-from layout.evaluation import match_lines
+from layout.evaluation import compare_pages
 from layout.xmlio import read_document
 
 Pairs = Sequence[tuple[Path, Path]]
@@ -61,8 +63,8 @@ def kraken_scores(kraken: Path, pairs: Pairs, threads: int = 1) -> list[PageScor
             raise RuntimeError(f"kraken failed: {done.stderr[-2000:]}")
         scores = []
         for (xml, _), output in zip(pairs, outputs, strict=True):
-            match = match_lines(read_document(output), read_document(xml))
-            scores.append(PageScore(xml.stem, match, 0, 0.0, seconds))
+            match, roles = compare_pages(read_document(output), read_document(xml))
+            scores.append(PageScore(xml.stem, match, 0, 0.0, seconds, roles))
     return scores
 
 
@@ -149,4 +151,8 @@ def bench_segment_command(
     for method, f in report.get("same_pages_as_kraken", {}).items():
         typer.echo(f"{method:9s} on kraken's pages: F1 {f['f1']:.3f}, "
                    f"{f['segment_s_per_page']:.2f} s/page")  # fmt: skip
+    roles = report["detector"]["all"]["region_roles"]
+    typer.echo("detector region roles over matched lines (precision/recall): " + ", ".join(
+        f"{name} {r['precision']:.2f}/{r['recall']:.2f} of {r['reference']}"
+        for name, r in roles.items()))  # fmt: skip
     typer.echo(f"figures written to {out}")

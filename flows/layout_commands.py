@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -35,7 +36,7 @@ from layout.detector.training import (
     train,
 )
 from layout.detector.weights import load_detector, save_detector
-from layout.evaluation import LineMatch, match_lines
+from layout.evaluation import LineMatch, RoleCounts, compare_pages, role_scores
 from layout.images.loading import load_first_page
 from layout.images.preprocess import PreprocessSettings
 from layout.xmlio import read_document
@@ -57,6 +58,7 @@ class PageScore:
     degraded: int
     preprocess_s: float
     segment_s: float
+    roles: RoleCounts = field(default_factory=Counter)
 
     def to_json(self) -> dict[str, Any]:
         """Plain form for the benchmark file."""
@@ -75,9 +77,9 @@ def score_page(xml: Path, image: Path, segmenter: Segmenter) -> PageScore:
     total = time.perf_counter() - started
     preprocessing = sum(analysed.done.timings.values())
     result = to_scan(analysed.page, analysed.done, page, image.name, "")
-    match = match_lines(result, read_document(xml))
+    match, roles = compare_pages(result, read_document(xml))
     return PageScore(xml.stem, match, analysed.degraded_lines, preprocessing,
-                     total - preprocessing)  # fmt: skip
+                     total - preprocessing, roles)  # fmt: skip
 
 
 def score_pages(pairs: Sequence[tuple[Path, Path]], segmenter: Segmenter) -> Iterator[PageScore]:
@@ -87,8 +89,12 @@ def score_pages(pairs: Sequence[tuple[Path, Path]], segmenter: Segmenter) -> Ite
 
 
 def summarise(scores: Sequence[PageScore]) -> dict[str, Any]:
-    """Totals over pages: precision, recall, F1, lost and degraded lines, seconds per page."""
+    """Totals over pages: precision, recall, F1, lost and degraded lines, seconds per page.
+
+    ``region_roles``: per role, how matched lines' region roles agree with the truth's.
+    """
     total = sum((s.match for s in scores), LineMatch(0, 0, 0))
+    roles: RoleCounts = sum((s.roles for s in scores), Counter())
     count = max(len(scores), 1)
     return {"pages": len(scores), "precision": round(total.precision, 4),
             "recall": round(total.recall, 4), "f1": round(total.f1, 4),
@@ -96,7 +102,8 @@ def summarise(scores: Sequence[PageScore]) -> dict[str, Any]:
             "degraded_lines": sum(s.degraded for s in scores),
             "segment_s_per_page": round(sum(s.segment_s for s in scores) / count, 3),
             "preprocess_s_per_page":
-                round(sum(s.preprocess_s for s in scores) / count, 3)}  # fmt: skip
+                round(sum(s.preprocess_s for s in scores) / count, 3),
+            "region_roles": role_scores(roles)}  # fmt: skip
 
 
 def validation_split(

@@ -25,6 +25,7 @@ from layout.images.binarize import PAPER
 from layout.images.loading import PageImage
 from layout.images.preprocess import Preprocessed, PreprocessSettings, preprocess
 from layout.line_images import extract_line, paper_grey
+from layout.page_furniture import refine_by_text
 from layout.provenance import ModelRef, ProcessingStep
 from layout.transform import transform_page
 from recognition.batching import SharedReader
@@ -128,6 +129,7 @@ class PagePipeline:
                         glyphs=self.settings.glyphs)  # fmt: skip
             if result.text:
                 line.direction = result.direction
+        refine_by_text(found)
 
     def process(self, page: PageImage, name: str, source_sha256: str) -> Page:
         """One scan page to a page document with text, in scan coordinates."""

@@ -3,11 +3,14 @@
 Predicted and reference lines are paired by the Hungarian algorithm on their
 IoU (maximum total overlap); a pair counts as a hit when its IoU reaches the
 threshold. Precision is hits over predicted lines, recall hits over reference
-lines.
+lines. Matched pairs also compare their regions' roles
+(:func:`layout.page_furniture.role`: running title, page number, catchword,
+signature mark, marginal note or text), whatever vocabulary each side uses.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +20,7 @@ from shapely import STRtree
 
 from layout.document import Page
 from layout.geometry import Points, to_shapely
+from layout.page_furniture import ROLES, role
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,22 +74,59 @@ def iou_matrix(predicted: Sequence[Points], reference: Sequence[Points]) -> np.n
     return matrix
 
 
+def matched_pairs(
+    predicted: Sequence[Points], reference: Sequence[Points], threshold: float = 0.5
+) -> list[tuple[int, int]]:
+    """(predicted, reference) index pairs matched one to one at ``IoU >= threshold``."""
+    matrix = iou_matrix(predicted, reference)
+    if not matrix.size:
+        return []
+    rows, cols = linear_sum_assignment(matrix, maximize=True)
+    return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if matrix[r, c] >= threshold]
+
+
 def match_outlines(
     predicted: Sequence[Points], reference: Sequence[Points], threshold: float = 0.5
 ) -> LineMatch:
     """Match outlines one to one and count hits at ``IoU >= threshold``."""
-    matrix = iou_matrix(predicted, reference)
-    hits = 0
-    if matrix.size:
-        rows, cols = linear_sum_assignment(matrix, maximize=True)
-        hits = int(np.count_nonzero(matrix[rows, cols] >= threshold))
+    hits = len(matched_pairs(predicted, reference, threshold))
     return LineMatch(hits, len(predicted), len(reference))
 
 
 def match_lines(predicted: Page, reference: Page, threshold: float = 0.5) -> LineMatch:
     """Line detection counts of a predicted page against its ground truth."""
-    return match_outlines(
-        [line.outline() for line in predicted.lines()],
-        [line.outline() for line in reference.lines()],
-        threshold,
-    )
+    return compare_pages(predicted, reference, threshold)[0]
+
+
+RoleCounts = Counter[tuple[str, str]]
+
+
+def _roles(page: Page) -> list[str]:
+    """The role of each line's region, in :meth:`Page.lines` order."""
+    kinds = {id(line): role(region.type) for region in page.text_regions() for line in region.lines}
+    return [kinds.get(id(line), "text") for line in page.lines()]
+
+
+def compare_pages(
+    predicted: Page, reference: Page, threshold: float = 0.5
+) -> tuple[LineMatch, RoleCounts]:
+    """Line counts and, over matched lines, (reference role, predicted role) counts."""
+    ours, theirs = list(predicted.lines()), list(reference.lines())
+    pairs = matched_pairs([line.outline() for line in ours],
+                          [line.outline() for line in theirs], threshold)  # fmt: skip
+    our_roles, their_roles = _roles(predicted), _roles(reference)
+    roles = Counter((their_roles[j], our_roles[i]) for i, j in pairs)
+    return LineMatch(len(pairs), len(ours), len(theirs)), roles
+
+
+def role_scores(counts: RoleCounts) -> dict[str, dict[str, float | int]]:
+    """Per role (:data:`~layout.page_furniture.ROLES`): precision and recall over matched lines."""
+    scores: dict[str, dict[str, float | int]] = {}
+    for name in ROLES:
+        hits = counts[(name, name)]
+        found = sum(n for (_, ours), n in counts.items() if ours == name)
+        truth = sum(n for (ref, _), n in counts.items() if ref == name)
+        scores[name] = {"reference": truth, "predicted": found, "hits": hits,
+                        "precision": round(hits / found, 4) if found else 1.0,
+                        "recall": round(hits / truth, 4) if truth else 1.0}  # fmt: skip
+    return scores

@@ -3,12 +3,15 @@
 Lines that overlap horizontally and follow each other within a few line
 pitches form a block. A block much narrower than a neighbouring block that
 it sits beside (outside that block's columns, overlapping it vertically) is
-``marginalia``; the others are ``paragraph``.
+``marginalia``; the others are ``paragraph``. Running titles, page numbers,
+catchwords and signature marks are found first (:mod:`layout.page_furniture`)
+and kept out of the blocks.
 
 Reading order: main blocks by column — blocks are grouped into columns by
 horizontal overlap, columns read left to right (right to left on ``rtl``
 pages), blocks in a column top to bottom — and each marginal block right after
-the main block it stands beside. Lines in a block read top to bottom.
+the main block it stands beside, the furniture above the text first and
+below it last. Lines in a block read top to bottom.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from scipy.sparse.csgraph import connected_components
 
 from layout.document import Direction, Region, TextLine
 from layout.geometry import Box, bounding_box
+from layout.page_furniture import BOTTOM_TYPES, TOP_TYPES, find_furniture
 
 MARGINAL_WIDTH = 0.5  # a marginal block is at most this share of its neighbour's width
 FOLLOW_PITCHES = 2.5  # lines of one block are at most this many line heights apart
@@ -133,8 +137,16 @@ def _columns(indices: list[int], boxes: list[Box], direction: Direction) -> list
 
 
 def build_regions(lines: Sequence[TextLine], direction: Direction = "ltr") -> list[Region]:
-    """Text regions holding every line once, in reading order."""
-    groups = _blocks(lines)
+    """Text regions holding every line once, in reading order.
+
+    Page furniture (:mod:`layout.page_furniture`) gets a region of its own
+    type per line: the top row's first, the bottom row's last, across the page
+    in reading direction.
+    """
+    boxes_of = [_box(line) for line in lines]
+    furniture = find_furniture([(b.x0, b.y0, b.x1, b.y1) for b in boxes_of])
+    body = [i for i in range(len(lines)) if i not in furniture]
+    groups = [[body[j] for j in g] for g in _blocks([lines[i] for i in body])]
     boxes = [bounding_box([p for i in g for p in lines[i].outline()]) for g in groups]
     hosts = {k: _host(boxes[k], boxes, k) for k in range(len(groups))}
     main = [k for k, host in hosts.items() if host is None]
@@ -143,13 +155,19 @@ def build_regions(lines: Sequence[TextLine], direction: Direction = "ltr") -> li
         order.append(k)
         order += sorted((m for m, h in hosts.items() if h == k), key=lambda m: boxes[m].y0)
     order += [k for k in range(len(groups)) if k not in order]  # hosts that are marginal too
+    blocks = [(groups[k], "paragraph" if hosts[k] is None else "marginalia") for k in order]
+
+    def across(kinds: tuple[str, ...]) -> list[tuple[list[int], str]]:
+        row = sorted((i for i, kind in furniture.items() if kind in kinds),
+                     key=lambda i: boxes_of[i].x0, reverse=direction == "rtl")  # fmt: skip
+        return [([i], furniture[i]) for i in row]
+
     regions = []
-    for n, k in enumerate(order):
-        members = sorted(groups[k], key=lambda i: _box(lines[i]).y0)
-        kind = "paragraph" if hosts[k] is None else "marginalia"
-        ordered = [lines[i] for i in members]
+    for n, (members, kind) in enumerate([*across(TOP_TYPES), *blocks, *across(BOTTOM_TYPES)]):
+        ordered = [lines[i] for i in sorted(members, key=lambda i: boxes_of[i].y0)]
         for m, line in enumerate(ordered):
             line.id = f"r{n}_l{m}"
             line.direction = direction
-        regions.append(Region(f"r{n}", boxes[k].corners(), "text", kind, ordered, direction))
+        outline = bounding_box([p for line in ordered for p in line.outline()])
+        regions.append(Region(f"r{n}", outline.corners(), "text", kind, ordered, direction))
     return regions

@@ -2,8 +2,9 @@
 
 Each epoch — a pass over the training lines, or ``epoch_steps`` batches on
 large sets — ends with a validation pass (greedy decoding, CER over graphemes);
-an epoch without improvement can lower the learning rate (``lr_drop``); the best model so far is written as a release model (float16 safetensors), and
-a float32 checkpoint with the optimiser's moments (safetensors too, never a
+an epoch without improvement can lower the learning rate (``lr_drop``); the
+best model so far is written as a release model (float16 safetensors), and a
+float32 checkpoint with the optimiser's moments (safetensors too, never a
 pickle) allows ``resume``. A JSON line per epoch goes to ``train-log.jsonl``.
 Seeds are fixed; on a GPU, automatic mixed precision (bfloat16) is used.
 """
