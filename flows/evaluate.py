@@ -5,19 +5,22 @@ Files pair by document stem (``NAME.page.xml``, ``NAME.alto.xml``,
 page's text is its lines in reading order joined by newlines; CER and WER are
 reported raw (NFC only) and under the ``historical`` normalisation of
 :mod:`recognition.normalization`. For XML on both sides, line detection is
-scored too. A reference without a prediction counts as wholly wrong: every
-reference character an error, every reference line missed.
+scored too, and matched lines compare their region roles (running title, page
+number, catchword, signature mark, marginal note). A reference without a
+prediction counts as wholly wrong: every reference character an error, every
+reference line missed.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from flows.conversion import document_stem
 from layout.document import Page
-from layout.evaluation import LineMatch, match_lines
+from layout.evaluation import LineMatch, RoleCounts, compare_pages, role_scores
 from layout.xmlio import XMLFormatError, read_document
 from recognition.metrics import EditCount, char_errors, word_errors
 from recognition.normalization import Normalization, normalize
@@ -80,6 +83,7 @@ class Scores:
         default_factory=lambda: {n: EditCount(0, 0) for n in NORMALIZATIONS}
     )
     lines: LineMatch | None = None
+    roles: RoleCounts = field(default_factory=Counter)
 
     def add(self, other: Scores) -> None:
         """Add another file's counts to these."""
@@ -88,6 +92,7 @@ class Scores:
             self.words[n] += other.words[n]
         if other.lines is not None:
             self.lines = other.lines if self.lines is None else self.lines + other.lines
+        self.roles += other.roles
 
     def as_dict(self) -> dict[str, Any]:
         """Rates and the counts behind them."""
@@ -111,6 +116,7 @@ class Scores:
                 "predicted": m.predicted,
                 "reference": m.reference,
             }
+            out["region_roles"] = role_scores(self.roles)
         return out
 
 
@@ -140,7 +146,7 @@ def score_pair(prediction: Path | None, reference: Path) -> Scores:
         if pred_doc is None:
             scores.lines = LineMatch(0, 0, sum(1 for _ in ref_doc.lines()))
         elif isinstance(pred_doc, Page):
-            scores.lines = match_lines(pred_doc, ref_doc)
+            scores.lines, scores.roles = compare_pages(pred_doc, ref_doc)
     return scores
 
 

@@ -106,3 +106,21 @@ def test_cer_agrees_with_dinglehopper_on_real_pages(
         )
         assert ours > 0.05
         assert abs(ours - theirs) <= 0.005, (path.name, ours, theirs)
+
+
+def test_region_roles_of_matched_lines_are_compared(tmp_path: Path) -> None:
+    gt, pred = tmp_path / "gt", tmp_path / "pred"
+    gt.mkdir()
+    pred.mkdir()
+    truth, ours = four_line_page(), four_line_page()
+    lines = truth.regions[0].lines
+    truth.regions = [Region("r0", type="page-number", lines=lines[:1]),
+                     Region("r1", type="paragraph", lines=lines[1:])]  # fmt: skip
+    (gt / "doc.xml").write_bytes(serialize(truth, "page"))
+    (pred / "doc.page.xml").write_bytes(serialize(ours, "page"))  # the number read as text
+    report_path = tmp_path / "r.json"
+    result = runner.invoke(app, ["eval", str(pred), str(gt), "--json", str(report_path)])
+    assert result.exit_code == 0, result.output
+    roles = json.loads(report_path.read_text())["summary"]["region_roles"]
+    assert roles["page-number"] == {"reference": 1, "predicted": 0, "hits": 0,
+                                    "precision": 1.0, "recall": 0.0}  # fmt: skip
