@@ -8,11 +8,13 @@ mark of the gathering, set near the middle). Search indexers want them marked
 the text's flow. They are found from line boxes alone, in the top and bottom
 rows of a page of at least :data:`MIN_LINES` lines:
 
-- top row: a line at most :data:`NUMBER_WIDTH` line heights wide is a
-  ``page-number``; where the row has one, its other lines narrower than
-  :data:`FULL_WIDTH` of the text are the ``header`` (running title). A row
-  without a number is left alone: a centred line at the top may be a chapter
-  heading.
+- top row, when none of its lines is as wide as a line of text (a share
+  :data:`FULL_WIDTH` of the text's width): a line at most :data:`NUMBER_WIDTH`
+  line heights wide is a ``page-number``; where the row has one, its other
+  lines standing clear of the text's left edge (by :data:`HEADER_INDENT`, more
+  than a paragraph's indent) are the ``header`` (running title). A row without
+  a number is left alone: a centred line at the top may be a chapter heading,
+  and a manuscript's first line beside a folio number starts at the margin.
 - bottom row: a line at most :data:`MARK_WIDTH` of the text's width is a
   ``catch-word`` when it ends at the text's right edge (past
   :data:`RIGHT_END` of its width), a ``signature-mark`` when it stands clear of
@@ -35,6 +37,7 @@ from layout.document import Page
 MIN_LINES = 5  # pages with fewer lines have no furniture worth looking for
 NUMBER_WIDTH = 4.0  # a page number is at most this many line heights wide
 FULL_WIDTH = 0.8  # a running title is narrower than this share of the text's width
+HEADER_INDENT = 0.12  # and starts this share of the width right of the text's left edge
 MARK_WIDTH = 0.25  # catchwords and signature marks are at most this share of the width
 RIGHT_END = 0.85  # a catchword ends past this share of the text's width
 LEFT_CLEAR = 0.25  # a signature mark starts this share of the width right of the text
@@ -64,12 +67,12 @@ def find_furniture(boxes: Sequence[tuple[float, float, float, float]]) -> dict[i
     left, right = np.percentile(b[text, 0], 10), np.percentile(b[text, 2], 90)
     width = max(right - left, height)
     found: dict[int, FurnitureType] = {}
-    numbers = [int(i) for i in top if b[i, 2] - b[i, 0] <= NUMBER_WIDTH * height]
-    for i in numbers:
-        found[i] = "page-number"
-    if numbers:
+    widths = b[:, 2] - b[:, 0]
+    numbers = [int(i) for i in top if widths[i] <= NUMBER_WIDTH * height]
+    if numbers and (widths[top] < FULL_WIDTH * width).all():  # no line of text in the row
+        found |= dict.fromkeys(numbers, "page-number")
         for i in top:
-            if int(i) not in found and b[i, 2] - b[i, 0] < FULL_WIDTH * width:
+            if int(i) not in found and b[i, 0] - left > HEADER_INDENT * width:
                 found[int(i)] = "header"
     for i in bottom:
         x0, x1 = b[i, 0], b[i, 2]

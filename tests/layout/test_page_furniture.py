@@ -91,3 +91,14 @@ def test_roles_of_page_and_segmonto_labels_are_compared_over_matched_lines() -> 
                                      "precision": 1.0, "recall": 1.0}  # fmt: skip
     assert scores["catch-word"]["precision"] == 0.0
     assert scores["signature-mark"]["reference"] == 2 and scores["signature-mark"]["recall"] == 0.5
+
+
+def test_a_manuscripts_first_line_beside_its_folio_number_stays_text() -> None:
+    lines = book_page(furniture=False)
+    lines += [line(1340, 95, 1400, "f. 7"), line(200, 95, 900, "Monsieur,")]  # at the margin
+    regions = build_regions(lines)
+    assert [(r.type, r.lines[0].text) for r in regions] == [
+        ("page-number", "f. 7"), ("paragraph", "Monsieur,")]  # fmt: skip
+    # a first line broken after its first word: no page number beside a line of text
+    split = [*book_page(furniture=False), line(200, 95, 260, "Je"), line(300, 95, 1400, "vous")]
+    assert {r.type for r in build_regions(split)} == {"paragraph"}
