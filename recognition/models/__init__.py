@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 MODELS_DIR = Path(__file__).parent
-DEFAULT_MODEL = "fraktur19-small"
+DEFAULT_MODEL = "latin-small"
 
 
 def shipped_model(name: str = DEFAULT_MODEL) -> Path:
