@@ -85,36 +85,23 @@ def matched_pairs(
     return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if matrix[r, c] >= threshold]
 
 
-def match_outlines(
-    predicted: Sequence[Points], reference: Sequence[Points], threshold: float = 0.5
-) -> LineMatch:
-    """Match outlines one to one and count hits at ``IoU >= threshold``."""
-    hits = len(matched_pairs(predicted, reference, threshold))
-    return LineMatch(hits, len(predicted), len(reference))
-
-
-def match_lines(predicted: Page, reference: Page, threshold: float = 0.5) -> LineMatch:
-    """Line detection counts of a predicted page against its ground truth."""
-    return compare_pages(predicted, reference, threshold)[0]
-
-
 RoleCounts = Counter[tuple[str, str]]
 
 
-def _roles(page: Page) -> list[str]:
-    """The role of each line's region, in :meth:`Page.lines` order."""
-    kinds = {id(line): role(region.type) for region in page.text_regions() for line in region.lines}
-    return [kinds.get(id(line), "text") for line in page.lines()]
+def _lines_and_roles(page: Page) -> tuple[list[Points], list[str]]:
+    """Each line's outline and its region's role, in :meth:`Page.lines` order."""
+    pairs = [(line.outline(), role(region.type) if region.kind == "text" else "text")
+             for region in page.ordered_regions() for line in region.lines]  # fmt: skip
+    return [outline for outline, _ in pairs], [kind for _, kind in pairs]
 
 
 def compare_pages(
     predicted: Page, reference: Page, threshold: float = 0.5
 ) -> tuple[LineMatch, RoleCounts]:
-    """Line counts and, over matched lines, (reference role, predicted role) counts."""
-    ours, theirs = list(predicted.lines()), list(reference.lines())
-    pairs = matched_pairs([line.outline() for line in ours],
-                          [line.outline() for line in theirs], threshold)  # fmt: skip
-    our_roles, their_roles = _roles(predicted), _roles(reference)
+    """Line detection counts and, over matched lines, (reference role, predicted role) counts."""
+    ours, our_roles = _lines_and_roles(predicted)
+    theirs, their_roles = _lines_and_roles(reference)
+    pairs = matched_pairs(ours, theirs, threshold)
     roles = Counter((their_roles[j], our_roles[i]) for i, j in pairs)
     return LineMatch(len(pairs), len(ours), len(theirs)), roles
 

@@ -11,6 +11,7 @@ Seeds are fixed; on a GPU, automatic mixed precision (bfloat16) is used.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import random
@@ -252,15 +253,10 @@ def _epoch(
 ) -> Iterator[Batch]:
     """One epoch's batches: a shuffled pass over the lines, or ``epoch_steps`` batches."""
     if settings.epoch_steps is None:
-        yield from batches(train_set, settings.batch_size, True, rng)
-        return
-    left = settings.epoch_steps
-    while left > 0:
-        for batch in batches(train_set, settings.batch_size, True, rng):
-            yield batch
-            left -= 1
-            if left == 0:
-                return
+        return batches(train_set, settings.batch_size, True, rng)
+    passes = (batch for _ in itertools.count()
+              for batch in batches(train_set, settings.batch_size, True, rng))  # fmt: skip
+    return itertools.islice(passes, settings.epoch_steps)
 
 
 def _set_learning_rate(optimizer: torch.optim.Optimizer, rate: float) -> None:
