@@ -106,6 +106,11 @@ def compare_pages(
     return LineMatch(len(pairs), len(ours), len(theirs)), roles
 
 
+def match_lines(predicted: Page, reference: Page, threshold: float = 0.5) -> LineMatch:
+    """Line detection counts of a predicted page against its ground truth."""
+    return compare_pages(predicted, reference, threshold)[0]
+
+
 def role_scores(counts: RoleCounts) -> dict[str, dict[str, float | int]]:
     """Per role (:data:`~layout.page_furniture.ROLES`): precision and recall over matched lines."""
     scores: dict[str, dict[str, float | int]] = {}
