@@ -63,7 +63,7 @@ def kraken_scores(kraken: Path, pairs: Pairs, threads: int = 1) -> list[PageScor
             raise RuntimeError(f"kraken failed: {done.stderr[-2000:]}")
         scores = []
         for (xml, _), output in zip(pairs, outputs, strict=True):
-            match, roles = compare_pages(read_document(output), read_document(xml))
+            match, roles, _ = compare_pages(read_document(output), read_document(xml))
             scores.append(PageScore(xml.stem, match, 0, 0.0, seconds, roles))
     return scores
 

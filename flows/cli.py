@@ -141,6 +141,8 @@ def eval_command(
         typer.echo(
             f"lines P {lines['precision']:.3f}  R {lines['recall']:.3f}  F1 {lines['f1']:.3f}"
         )
+        typer.echo(f"CER over matched lines, reading order aside {summary['cer_lines']:.2%}  "
+                   f"normalised {summary['cer_lines_normalized']:.2%}")  # fmt: skip
     if json_path is not None:
         _write_json(json_path, report)
 
@@ -366,7 +368,8 @@ def bench_run(
     _write_json(out, report)
     run, acc = report["run"], report["accuracy"]
     typer.echo(f"{run['done']} pages in {run['seconds']} s ({run['pages_per_second']} pages/s); "
-               f"CER {acc['cer']:.2%} (normalised {acc['cer_normalized']:.2%}), "
+               f"CER {acc['cer']:.2%} (normalised {acc['cer_normalized']:.2%}; over matched "
+               f"lines {acc.get('cer_lines', float('nan')):.2%}), "
                f"line F1 {acc.get('lines', {}).get('f1', float('nan')):.3f}")  # fmt: skip
     reader = report["recogniser"]
     typer.echo(f"recogniser busy {reader['busy_ratio']} of the run; {reader['lines_per_call']} "
@@ -500,8 +503,8 @@ def cut_lines_command(
     *,
     out_dir: Annotated[Path, typer.Option("-o", "--out", help="Line folder to write.")],
     source: Annotated[
-        LineSource, typer.Option(help="Cut from the binarized page (as run does) or the grey.")
-    ] = "binary",
+        LineSource, typer.Option(help="Cut from the grey page (as run does) or the binarized.")
+    ] = "grey",
 ) -> None:
     """Cut every transcribed line of ground-truth pages into OUT/<folder>/<page>__l<NNN>.png."""
     report = cut_lines(folders, out_dir, source)

@@ -6,9 +6,14 @@ page's text is its lines in reading order joined by newlines; CER and WER are
 reported raw (NFC only) and under the ``historical`` normalisation of
 :mod:`recognition.normalization`. For XML on both sides, line detection is
 scored too, and matched lines compare their region roles (running title, page
-number, catchword, signature mark, marginal note). A reference without a
-prediction counts as wholly wrong: every reference character an error, every
-reference line missed.
+number, catchword, signature mark, marginal note). Page CER counts reading
+order: a marginal note read before its paragraph instead of after it costs
+its characters twice. ``cer_lines`` leaves order aside: lines matched by
+outline (IoU ≥ 0.5) compare their texts, every character of a reference line
+found by no predicted line is an error, and so is every character of a
+predicted line matching none. A reference without a prediction counts as
+wholly wrong: every reference character an error, every reference line
+missed.
 """
 
 from __future__ import annotations
@@ -84,12 +89,16 @@ class Scores:
     )
     lines: LineMatch | None = None
     roles: RoleCounts = field(default_factory=Counter)
+    line_chars: dict[str, EditCount] = field(
+        default_factory=lambda: {n: EditCount(0, 0) for n in NORMALIZATIONS}
+    )
 
     def add(self, other: Scores) -> None:
         """Add another file's counts to these."""
         for n in NORMALIZATIONS:
             self.chars[n] += other.chars[n]
             self.words[n] += other.words[n]
+            self.line_chars[n] += other.line_chars[n]
         if other.lines is not None:
             self.lines = other.lines if self.lines is None else self.lines + other.lines
         self.roles += other.roles
@@ -116,6 +125,8 @@ class Scores:
                 "predicted": m.predicted,
                 "reference": m.reference,
             }
+            out["cer_lines"] = self.line_chars["raw"].rate
+            out["cer_lines_normalized"] = self.line_chars["historical"].rate
             out["region_roles"] = role_scores(self.roles)
         return out
 
@@ -133,6 +144,12 @@ def _text(doc: Page | str | None) -> str:
     return doc if isinstance(doc, str) else doc.text()
 
 
+def _line_errors(texts: list[tuple[str, str]], policy: Normalization) -> EditCount:
+    """Character errors summed over (predicted, reference) line texts."""
+    pairs = ((normalize(ours, policy), normalize(theirs, policy)) for ours, theirs in texts)
+    return sum((char_errors(ours, theirs) for ours, theirs in pairs), EditCount(0, 0))
+
+
 def score_pair(prediction: Path | None, reference: Path) -> Scores:
     """Scores of one prediction (None when missing) against its reference."""
     ref_doc = load(reference)
@@ -142,11 +159,12 @@ def score_pair(prediction: Path | None, reference: Path) -> Scores:
         ref, pred = normalize(_text(ref_doc), n), normalize(_text(pred_doc), n)
         scores.chars[n] = char_errors(pred, ref)
         scores.words[n] = word_errors(pred, ref)
-    if isinstance(ref_doc, Page):
-        if pred_doc is None:
-            scores.lines = LineMatch(0, 0, sum(1 for _ in ref_doc.lines()))
-        elif isinstance(pred_doc, Page):
-            scores.lines, scores.roles = compare_pages(pred_doc, ref_doc)
+    if isinstance(ref_doc, Page) and not isinstance(pred_doc, str):
+        texts = [("", line.text or "") for line in ref_doc.lines()]
+        scores.lines = LineMatch(0, 0, len(texts))
+        if pred_doc is not None:
+            scores.lines, scores.roles, texts = compare_pages(pred_doc, ref_doc)
+        scores.line_chars = {n: _line_errors(texts, n) for n in NORMALIZATIONS}
     return scores
 
 

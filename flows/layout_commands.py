@@ -77,7 +77,7 @@ def score_page(xml: Path, image: Path, segmenter: Segmenter) -> PageScore:
     total = time.perf_counter() - started
     preprocessing = sum(analysed.done.timings.values())
     result = to_scan(analysed.page, analysed.done, page, image.name, "")
-    match, roles = compare_pages(result, read_document(xml))
+    match, roles, _ = compare_pages(result, read_document(xml))
     return PageScore(xml.stem, match, analysed.degraded_lines, preprocessing,
                      total - preprocessing, roles)  # fmt: skip
 

@@ -4,8 +4,8 @@ Recognition is trained on line images, but much ground truth comes as pages:
 a scan with PAGE-XML or ALTO beside it. This cuts every transcribed line out
 of such pages with the pipeline's own line extraction
 (:func:`layout.line_images.extract_line`: straightened along the baseline,
-tight to the ink) from the binarized page by default, as ``run`` reads lines,
-or from the grey page. Each line becomes ``OUT/<set>/<page>__l<NNN>.png`` with
+tight to the ink) from the grey page by default, as ``run`` reads lines, or
+from the binarized page. Each line becomes ``OUT/<set>/<page>__l<NNN>.png`` with
 ``<same>.gt.txt`` (its text, NFC, one line), so ``train recognition``
 ``--holdout`` can hold out documents by page-name prefix.
 
@@ -75,7 +75,7 @@ def page_lines(xml: Path, image: Path, source: LineSource) -> Iterator[tuple[str
         yield f"{xml.stem}__l{n:03d}", cut, text
 
 
-def cut_lines(folders: Sequence[Path], out: Path, source: LineSource = "binary") -> CutReport:
+def cut_lines(folders: Sequence[Path], out: Path, source: LineSource = "grey") -> CutReport:
     """Cut every ground-truth page under the folders into ``out/<folder name>/``."""
     report = CutReport()
     for folder in folders:

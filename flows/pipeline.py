@@ -42,8 +42,8 @@ class PipelineSettings:
     preprocess: PreprocessSettings = field(default_factory=PreprocessSettings)
     predictor: PredictorSettings = field(default_factory=PredictorSettings)
     glyphs: bool = False
-    line_images: LineSource = "binary"
-    """Cut lines from the binarized page (as the shipped model was trained) or the grey one."""
+    line_images: LineSource = "grey"
+    """Cut lines from the grey page (the shipped model reads them best) or the binarized one."""
     segmenter: SegmenterSettings = field(default_factory=SegmenterSettings)
     upright_check: bool = True
     """Where the ink cue doubts which way up a page is, let the recogniser decide."""

@@ -5,7 +5,9 @@ IoU (maximum total overlap); a pair counts as a hit when its IoU reaches the
 threshold. Precision is hits over predicted lines, recall hits over reference
 lines. Matched pairs also compare their regions' roles
 (:func:`layout.page_furniture.role`: running title, page number, catchword,
-signature mark, marginal note or text), whatever vocabulary each side uses.
+signature mark, marginal note or text), whatever vocabulary each side uses,
+and pair their texts, so that text can be scored line by line whatever the
+reading order.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 from shapely import STRtree
 
-from layout.document import Page
+from layout.document import Page, TextLine
 from layout.geometry import Points, to_shapely
 from layout.page_furniture import ROLES, role
 
@@ -88,27 +91,41 @@ def matched_pairs(
 RoleCounts = Counter[tuple[str, str]]
 
 
-def _lines_and_roles(page: Page) -> tuple[list[Points], list[str]]:
-    """Each line's outline and its region's role, in :meth:`Page.lines` order."""
-    pairs = [(line.outline(), role(region.type) if region.kind == "text" else "text")
+class PageComparison(NamedTuple):
+    """A predicted page against its ground truth."""
+
+    lines: LineMatch
+    roles: RoleCounts
+    """Over matched lines: (reference role, predicted role) counts."""
+    texts: list[tuple[str, str]]
+    """(predicted, reference) text of every matched pair, then ``("", text)`` for each
+    reference line missed and ``(text, "")`` for each predicted line matching none."""
+
+
+def _lines_and_roles(page: Page) -> tuple[list[TextLine], list[str]]:
+    """Each line and its region's role, in :meth:`Page.lines` order."""
+    pairs = [(line, role(region.type) if region.kind == "text" else "text")
              for region in page.ordered_regions() for line in region.lines]  # fmt: skip
-    return [outline for outline, _ in pairs], [kind for _, kind in pairs]
+    return [line for line, _ in pairs], [kind for _, kind in pairs]
 
 
-def compare_pages(
-    predicted: Page, reference: Page, threshold: float = 0.5
-) -> tuple[LineMatch, RoleCounts]:
-    """Line detection counts and, over matched lines, (reference role, predicted role) counts."""
+def compare_pages(predicted: Page, reference: Page, threshold: float = 0.5) -> PageComparison:
+    """Line detection counts, region roles and line texts of matched lines (IoU ≥ threshold)."""
     ours, our_roles = _lines_and_roles(predicted)
     theirs, their_roles = _lines_and_roles(reference)
-    pairs = matched_pairs(ours, theirs, threshold)
+    pairs = matched_pairs([line.outline() for line in ours],
+                          [line.outline() for line in theirs], threshold)  # fmt: skip
     roles = Counter((their_roles[j], our_roles[i]) for i, j in pairs)
-    return LineMatch(len(pairs), len(ours), len(theirs)), roles
+    found, hit = {i for i, _ in pairs}, {j for _, j in pairs}
+    texts = [(ours[i].text or "", theirs[j].text or "") for i, j in pairs]
+    texts += [("", line.text or "") for j, line in enumerate(theirs) if j not in hit]
+    texts += [(line.text or "", "") for i, line in enumerate(ours) if i not in found]
+    return PageComparison(LineMatch(len(pairs), len(ours), len(theirs)), roles, texts)
 
 
 def match_lines(predicted: Page, reference: Page, threshold: float = 0.5) -> LineMatch:
     """Line detection counts of a predicted page against its ground truth."""
-    return compare_pages(predicted, reference, threshold)[0]
+    return compare_pages(predicted, reference, threshold).lines
 
 
 def role_scores(counts: RoleCounts) -> dict[str, dict[str, float | int]]:

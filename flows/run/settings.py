@@ -57,7 +57,9 @@ class RunSettings(BaseModel):
     )
     glyphs: bool = Field(default=False, description="Write glyph-level PAGE output.")
     line_images: Literal["binary", "grey"] = Field(
-        default="binary", description="Recognise lines cut from the binarized or the grey page."
+        default="grey",
+        description="Recognise lines cut from the grey page (default: better on print and "
+        "handwriting with the shipped model) or from the binarized one.",
     )
     workers: int = Field(
         default=2, ge=1, le=256,

@@ -9,6 +9,12 @@ line has a gap at the same place, and the edge runs beside the line (its lines
 stand within a couple of pitches, directly or through a neighbour cut at the
 same gutter). The start of an indented block further down the page (footnotes
 set narrower) is no column edge for the lines above it.
+
+An edge may lean: a text block printed or scanned a degree or two off the
+page's skew starts its lines at an x that drifts down the page, so edges are
+sought along the slant (up to :data:`MAX_SLANT`) that gathers the most line
+starts together — the block's left edge, straight in print and handwriting
+alike; its right edge leans the same way.
 """
 
 from __future__ import annotations
@@ -21,34 +27,63 @@ from layout.detector.traces import Trace
 
 ALIGNED = 3  # lines starting (ending) together make a column edge …
 ALIGNED_SHARE = 0.3  # … and at least this share of the page's lines
-REACH = 0.6  # a gutter lies within this many line pitches outside the edge
+REACH = 0.6  # a gutter lies within this many line pitches outside the edge …
+SLACK = 0.4  # … or this many inside it (letters start a little after the median line start)
 MIN_GAP = 0.2  # blank columns, in line pitches, that make a gutter
 ALONG = 4.0  # an edge runs beside the lines within this many pitches of its own
+MAX_SLANT = 0.05  # steepest edge searched (x per y, about 3 degrees) …
+SLANTS = np.linspace(-MAX_SLANT, MAX_SLANT, 41)  # … in these steps
 
 
 @dataclass(frozen=True, slots=True)
 class Edge:
-    """A column edge: the x where many lines start (or end), and the heights of those lines."""
+    """A column edge: where many lines start (or end), and the heights of those lines.
+
+    The edge runs through ``x`` at height 0 with ``slant`` (x per y).
+    """
 
     x: float
     heights: np.ndarray
     left: bool
+    slant: float = 0.0
+
+    def at(self, y: float) -> float:
+        """The edge's x at height ``y``."""
+        return self.x + self.slant * y
 
     def beside(self, y: float, pitch: float) -> bool:
         """Whether a line at height ``y`` stands within :data:`ALONG` pitches of its lines."""
         return bool((np.abs(self.heights - y) <= ALONG * pitch).any())
 
 
-def _edges(positions: np.ndarray, heights: np.ndarray, pitch: float, left: bool) -> list[Edge]:
-    """Positions shared (within a quarter pitch) by many lines: column edges."""
-    enough = max(ALIGNED, ALIGNED_SHARE * len(positions))
-    edges: list[Edge] = []
+def _clusters(positions: np.ndarray, pitch: float, enough: float) -> list[tuple[float, np.ndarray]]:
+    """Positions shared (within a quarter pitch) by ``enough`` values: centres and members."""
+    found: list[tuple[float, np.ndarray]] = []
     for value in np.sort(positions):
         close = np.abs(positions - value) <= 0.25 * pitch
         centre = float(np.median(positions[close]))
-        if close.sum() >= enough and all(abs(centre - e.x) > 0.5 * pitch for e in edges):
-            edges.append(Edge(centre, heights[close], left))
-    return edges
+        if close.sum() >= enough and all(abs(centre - c) > 0.5 * pitch for c, _ in found):
+            found.append((centre, close))
+    return found
+
+
+def _slant(starts: np.ndarray, heights: np.ndarray, pitch: float) -> float:
+    """The lean (x per y) along which the most lines start together: the text block's own."""
+    best_slant, best_count = 0.0, 0
+    for slant in sorted(SLANTS, key=abs):  # the upright reading wins ties
+        found = _clusters(starts - slant * heights, pitch, ALIGNED)
+        count = max((int(close.sum()) for _, close in found), default=0)
+        if count > best_count:
+            best_slant, best_count = float(slant), count
+    return best_slant
+
+
+def _edges(positions: np.ndarray, heights: np.ndarray, pitch: float, left: bool,
+           slant: float) -> list[Edge]:  # fmt: skip
+    """Column edges: many lines starting (ending) together along ``slant``."""
+    enough = max(ALIGNED, ALIGNED_SHARE * len(positions))
+    found = _clusters(positions - slant * heights, pitch, enough)
+    return [Edge(centre, heights[close], left, slant) for centre, close in found]
 
 
 def _gap(trace: Trace, ink: np.ndarray, lo: float, hi: float, pitch: float) -> float | None:
@@ -74,25 +109,33 @@ def _gap(trace: Trace, ink: np.ndarray, lo: float, hi: float, pitch: float) -> f
 
 @dataclass(frozen=True, slots=True)
 class Gap:
-    """A blank gap in a line just outside a column edge it crosses."""
+    """A blank gap in a line (at height ``y``) just outside a column edge it crosses."""
 
     x: float
+    y: float
     edge: Edge
+
+    @property
+    def offset(self) -> float:
+        """How far the gap lies from its edge."""
+        return self.x - self.edge.at(self.y)
 
 
 def _candidates(traces: list[Trace], heights: np.ndarray, ink: np.ndarray,
                 pitch: float) -> list[list[Gap]]:  # fmt: skip
     """Per trace, the blank gaps just outside the column edges it crosses."""
-    edges = _edges(np.array([t.x0 for t in traces]), heights, pitch, left=True)
-    edges += _edges(np.array([t.x1 for t in traces]), heights, pitch, left=False)
+    starts, ends = np.array([t.x0 for t in traces]), np.array([t.x1 for t in traces])
+    slant = _slant(starts, heights, pitch)
+    edges = _edges(starts, heights, pitch, True, slant) + _edges(ends, heights, pitch, False, slant)
     found = []
-    for trace in traces:
+    for trace, y in zip(traces, heights, strict=True):
         gaps = []
         for e in edges:
-            if trace.x0 < e.x - pitch and trace.x1 > e.x + pitch:
-                lo = e.x - REACH * pitch if e.left else e.x
-                x = _gap(trace, ink, lo, lo + REACH * pitch, pitch)
-                gaps += [Gap(x, e)] if x is not None else []
+            at = e.at(y)
+            if trace.x0 < at - pitch and trace.x1 > at + pitch:
+                lo = at - (REACH if e.left else SLACK) * pitch
+                x = _gap(trace, ink, lo, lo + (REACH + SLACK) * pitch, pitch)
+                gaps += [Gap(x, y, e)] if x is not None else []
         found.append(gaps)
     return found
 
@@ -102,7 +145,8 @@ def _is_gutter(index: int, gap: Gap, heights: np.ndarray, candidates: list[list[
     """Whether a line's gap is a gutter (see the module docstring); ``heights``: the baselines'."""
     y = float(heights[index])
     partners = [j for j, gaps in enumerate(candidates)
-                if j != index and any(abs(gap.x - g.x) <= pitch / 2 for g in gaps)]  # fmt: skip
+                if j != index and any(g.edge is gap.edge and abs(gap.offset - g.offset) <= pitch / 2
+                                      for g in gaps)]  # fmt: skip
     if not partners:
         return False
     near = [float(heights[j]) for j in partners if abs(heights[j] - y) <= ALONG * pitch]
@@ -119,9 +163,12 @@ def split_at_gutters(traces: list[Trace], ink: np.ndarray, pitch: float) -> list
     candidates = _candidates(traces, heights, ink, pitch)
     result = []
     for index, trace in enumerate(traces):
-        cuts = [g.x for g in candidates[index] if _is_gutter(index, g, heights, candidates, pitch)]
+        cuts = sorted(g.x for g in candidates[index]
+                      if _is_gutter(index, g, heights, candidates, pitch))  # fmt: skip
         pieces = [trace]
-        for cut in sorted(cuts):
+        for n, cut in enumerate(cuts):
+            if n and cut - cuts[n - 1] < pitch:  # one gutter, seen from both its edges
+                continue
             last = pieces.pop()
             pieces += [last.part(last.xs < cut), last.part(last.xs >= cut)]
         result += [p for p in pieces if len(p.xs) >= 2]

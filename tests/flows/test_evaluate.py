@@ -23,6 +23,15 @@ def four_line_page() -> Page:
     return Page("p.png", 1000, 1000, regions=[Region("r1", lines=lines)])
 
 
+def truth_and_predictions(tmp_path: Path, name: str = "doc.page.xml") -> tuple[Path, Path]:
+    """A ground-truth folder holding the four-line page as ``name``, and an empty one beside it."""
+    gt, pred = tmp_path / "gt", tmp_path / "pred"
+    gt.mkdir()
+    pred.mkdir()
+    (gt / name).write_bytes(serialize(four_line_page(), "page"))
+    return gt, pred
+
+
 def test_ground_truth_against_itself(tmp_path: Path) -> None:
     (tmp_path / "doc.page.xml").write_bytes(serialize(four_line_page(), "page"))
     report_path = tmp_path / "r.json"
@@ -36,10 +45,7 @@ def test_ground_truth_against_itself(tmp_path: Path) -> None:
 
 
 def test_damaged_copy_gives_the_expected_figures(tmp_path: Path) -> None:
-    gt, pred = tmp_path / "gt", tmp_path / "pred"
-    gt.mkdir()
-    pred.mkdir()
-    (gt / "doc.xml").write_bytes(serialize(four_line_page(), "page"))
+    gt, pred = truth_and_predictions(tmp_path, "doc.xml")
     damaged = four_line_page()
     lines = damaged.regions[0].lines
     del lines[2]  # a whole line lost: 12 characters and its line break
@@ -55,6 +61,7 @@ def test_damaged_copy_gives_the_expected_figures(tmp_path: Path) -> None:
     assert summary["lines"]["recall"] == pytest.approx(3 / 4)
     assert summary["lines"]["precision"] == 1.0
     assert summary["lines"]["f1"] == pytest.approx(2 * 0.75 / 1.75)
+    assert summary["cer_lines"] == pytest.approx((12 + 2) / sum(len(t) for t in TEXTS))
 
 
 def test_missing_prediction_is_a_full_error(tmp_path: Path) -> None:
@@ -69,7 +76,23 @@ def test_missing_prediction_is_a_full_error(tmp_path: Path) -> None:
     assert summary["missing_predictions"] == 1
     assert summary["unmatched_predictions"] == ["stray"]
     assert summary["cer"] == pytest.approx(0.5)
+    assert summary["cer_lines"] == pytest.approx(0.5)
     assert summary["lines"]["recall"] == pytest.approx(0.5)
+
+
+def test_line_cer_leaves_reading_order_aside(tmp_path: Path) -> None:
+    """Lines read in another order cost page CER, not line CER; a false line costs its text."""
+    gt, pred = truth_and_predictions(tmp_path)
+    shuffled = four_line_page()
+    lines = shuffled.regions[0].lines
+    lines[:] = [lines[2], lines[0], lines[3], lines[1]]
+    (pred / "doc.page.xml").write_bytes(serialize(shuffled, "page"))
+    summary = evaluate(pred, gt)["summary"]
+    assert summary["cer"] > 0.3 and summary["cer_lines"] == 0.0
+    lines.append(make_line("extra", 900, "iota"))  # a line where the truth has none
+    (pred / "doc.page.xml").write_bytes(serialize(shuffled, "page"))
+    summary = evaluate(pred, gt)["summary"]
+    assert summary["cer_lines"] == pytest.approx(4 / sum(len(t) for t in TEXTS))
 
 
 def test_line_text_files_and_normalisation(tmp_path: Path) -> None:

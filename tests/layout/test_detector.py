@@ -174,3 +174,45 @@ def test_the_edge_of_an_indented_block_below_cuts_no_line_above_it() -> None:
             xs = np.arange(92, 481, dtype=float)
         traces.append(Trace(xs, np.full(len(xs), float(y))))
     assert len(split_at_gutters(traces, ink, pitch)) == len(traces)
+
+
+def test_a_leaning_block_is_cut_at_the_gutter_of_its_notes() -> None:
+    """A text block a degree or two off the skew: its edges lean, and its gutters with them."""
+    from layout.detector.gutters import split_at_gutters
+    from layout.detector.traces import Trace
+
+    pitch, lean = 20.0, 0.05  # the block's edges drift 18 px over its 19 lines
+    ink = np.zeros((420, 560), bool)
+    traces = []
+    for n, y in enumerate(range(30, 400, 20)):
+        x0, x1 = round(60 + lean * y), round(400 + lean * y)
+        noted = n in (1, 2, 3, 8, 9, 10, 15, 16, 17)  # notes in the right margin, joined
+        spans = [(x0, x1), (x1 + 12, x1 + 70)] if noted else [(x0, x1)]
+        _ink_line(ink, y, spans)
+        xs = np.arange(x0, spans[-1][1] + 1, dtype=float)
+        traces.append(Trace(xs, np.full(len(xs), float(y))))
+    cut = split_at_gutters(traces, ink, pitch)
+    notes = [t for t in cut if t.x0 > 380]
+    assert len(cut) == len(traces) + 9 and len(notes) == 9
+    assert all(abs(t.x0 - (400 + lean * float(t.ys[0]) + 6)) <= 6 for t in notes)
+
+
+def test_a_ragged_right_margin_cuts_no_line() -> None:
+    """Handwriting: line ends that happen to line up along some slant make no column edge."""
+    from layout.detector.gutters import split_at_gutters
+    from layout.detector.traces import Trace
+
+    pitch = 20.0
+    ink = np.zeros((420, 560), bool)
+    traces = []
+    for n, y in enumerate(range(30, 390, 20)):
+        if n % 2 == 0:  # every other line ends on a slanting line …
+            end = round(330 + 0.05 * y)
+            _ink_line(ink, y, [(20, end)])
+        else:  # … and the others run past it, with a word gap just inside it
+            end = 440 + 13 * n % 40
+            gap = round(330 + 0.05 * y) - 8
+            _ink_line(ink, y, [(20, gap), (gap + 10, end)])
+        xs = np.arange(20, end + 1, dtype=float)
+        traces.append(Trace(xs, np.full(len(xs), float(y))))
+    assert len(split_at_gutters(traces, ink, pitch)) == len(traces)

@@ -84,7 +84,7 @@ def test_roles_of_page_and_segmonto_labels_are_compared_over_matched_lines() -> 
     for region in truth.text_regions():  # the truth calls the catchword a quire mark
         region.type = {"catch-word": "QuireMarksZone", "paragraph": "MainZone"}.get(
             region.type or "", region.type)  # fmt: skip
-    match, roles = compare_pages(ours, truth)
+    match, roles, _ = compare_pages(ours, truth)
     assert match.hits == 16
     scores = role_scores(roles)
     assert scores["page-number"] == {"reference": 1, "predicted": 1, "hits": 1,
