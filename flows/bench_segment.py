@@ -3,7 +3,8 @@
 The pages are the held-out documents of the layout split
 (:data:`~flows.layout_commands.VALIDATION_DOCUMENTS`). Our trained detector and
 our classical segmenter run as a run would run them (loader, preprocessing,
-segmentation, back to scan coordinates) on one CPU thread; kraken's default
+segmentation, back to scan coordinates) on one CPU thread, and where a GPU is
+present the detector once more with its network there; kraken's default
 baseline segmentation model (``kraken … segment -bl``, shipped in its wheel)
 runs on the same image files, one thread, all pages in one call (its model
 loading is spread over the pages). Every output is scored by the same line
@@ -95,8 +96,11 @@ def run_benchmark(folders: Sequence[Path], model: Path | None = None, kraken: Pa
     sets = _by_set(validation)
     methods = {"detector": Segmenter(SegmenterSettings("detector", model)),
                "classic": Segmenter(SegmenterSettings("classic"))}  # fmt: skip
+    gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else None
+    if gpu is not None:  # the same pages with the detector's network on the GPU
+        methods["detector_gpu"] = Segmenter(SegmenterSettings("detector", model, device="cuda"))
     report: dict[str, Any] = {"benchmark": "segment", "threads": 1,
-                              "machine": {"cpus": os.cpu_count(),
+                              "machine": {"cpus": os.cpu_count(), "gpu": gpu,
                                           "python": platform.python_version()}}  # fmt: skip
     results = {name: {s: list(score_pages(pairs, seg)) for s, pairs in sets.items()}
                for name, seg in methods.items()}  # fmt: skip
@@ -141,7 +145,7 @@ def bench_segment_command(
     report = run_benchmark(data or DEFAULT_FOLDERS, model, kraken, kraken_pages)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2), encoding="utf-8")
-    for method in ("detector", "classic", "kraken"):
+    for method in ("detector", "detector_gpu", "classic", "kraken"):
         if method in report:
             f = report[method]["all"]
             typer.echo(f"{method:9s} F1 {f['f1']:.3f} P {f['precision']:.3f} R {f['recall']:.3f} "
