@@ -423,6 +423,13 @@ def train_recognition(
     lr_drop: Annotated[
         float, typer.Option(help="Learning rate × this after an epoch without improvement.")
     ] = 1.0,
+    line_images: Annotated[
+        LineSource | None,
+        typer.Option(
+            help="Record in the model the cut of page lines it reads best; runs "
+            "cut lines so unless told otherwise (unrecorded: grey)."
+        ),
+    ] = None,
 ) -> None:
     """Train the CNN-LSTM recogniser; early stopping on validation CER (held-out documents).
 
@@ -443,7 +450,7 @@ def train_recognition(
     settings = TrainSettings(
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, patience=patience,
         device=device, seed=seed, threads=threads, epoch_steps=epoch_steps, lr_drop=lr_drop,
-        max_seconds=max_hours * 3600 if max_hours is not None else None,
+        max_seconds=max_hours * 3600 if max_hours is not None else None, line_images=line_images,
     )  # fmt: skip
     with tqdm(desc="training", unit="step") as bar:
 

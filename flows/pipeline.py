@@ -42,8 +42,8 @@ class PipelineSettings:
     preprocess: PreprocessSettings = field(default_factory=PreprocessSettings)
     predictor: PredictorSettings = field(default_factory=PredictorSettings)
     glyphs: bool = False
-    line_images: LineSource = "grey"
-    """Cut lines from the grey page (the shipped model reads them best) or the binarized one."""
+    line_images: LineSource | None = None
+    """Cut lines from the grey or the binarized page; None: as the model's file says, else grey."""
     segmenter: SegmenterSettings = field(default_factory=SegmenterSettings)
     upright_check: bool = True
     """Where the ink cue doubts which way up a page is, let the recogniser decide."""
@@ -108,6 +108,9 @@ class PagePipeline:
         self.settings = settings or PipelineSettings()
         loaded = load_model(model, self.settings.predictor.device)
         self.predictor = Predictor(loaded, self.settings.predictor)
+        self.line_images: LineSource = self.settings.line_images or (
+            "binary" if loaded.line_images == "binary" else "grey"
+        )
         self.reader = SharedReader(self.predictor, workers)
         self.segmenter = Segmenter(self.settings.segmenter)
         scorer = recogniser_scorer(self.reader) if self.settings.upright_check else None
@@ -118,7 +121,7 @@ class PagePipeline:
     def recognise(self, found: Page, done: Preprocessed) -> None:
         """Read every line of the page (in the straightened frame) and attach the text."""
         lines = list(found.lines())
-        if self.settings.line_images == "binary":
+        if self.line_images == "binary":
             cuts = [extract_line(done.binary, line, paper=PAPER) for line in lines]
         else:
             paper = paper_grey(done.grey)
@@ -143,7 +146,7 @@ class PagePipeline:
                 {
                     "precision": self.settings.predictor.precision,
                     "glyphs": self.settings.glyphs,
-                    "line_images": self.settings.line_images,
+                    "line_images": self.line_images,
                     **self.decoding_parameters,
                 },
                 model=self.model,

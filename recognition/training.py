@@ -52,6 +52,7 @@ class TrainSettings:
     threads: int | None = None
     epoch_steps: int | None = None  # validate every this many steps (None: a pass over the data)
     lr_drop: float = 1.0  # learning rate × this after an epoch without improvement
+    line_images: str | None = None  # recorded in the model: the cut of page lines it reads
 
 
 @dataclass(slots=True)
@@ -233,8 +234,10 @@ def train(
             _set_learning_rate(optimizer, state.learning_rate)
         if errors.rate <= state.best_cer:
             state.best_cer, state.best_epoch = errors.rate, state.epoch
-            save_model(model, codec, out_dir / "model.safetensors", out_dir.name,
-                       extra={"validation_cer": errors.rate, "epoch": state.epoch})  # fmt: skip
+            extra: dict[str, object] = {"validation_cer": errors.rate, "epoch": state.epoch}
+            if settings.line_images is not None:
+                extra["line_images"] = settings.line_images
+            save_model(model, codec, out_dir / "model.safetensors", out_dir.name, extra=extra)
         record = {"epoch": state.epoch, "step": state.step, "train_loss": float(np.mean(losses)),
                   "val_cer": errors.rate, "best_cer": state.best_cer,
                   "learning_rate": state.learning_rate,

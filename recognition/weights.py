@@ -31,6 +31,8 @@ class LoadedModel:
     codec: Codec
     sha256: str
     name: str
+    line_images: str | None = None
+    """The cut of page lines the model reads best (``grey`` or ``binary``), if recorded."""
 
 
 def file_sha256(path: Path) -> str:
@@ -93,4 +95,6 @@ def load_model(path: Path, device: str = "cpu") -> LoadedModel:
             state[key] = tensor.float() if tensor.is_floating_point() else tensor
     model.load_state_dict(state)
     model.eval().to(device)
-    return LoadedModel(model, codec, file_sha256(path), str(meta.get("name", path.stem)))
+    cut = meta.get("line_images")
+    return LoadedModel(model, codec, file_sha256(path), str(meta.get("name", path.stem)),
+                       str(cut) if cut is not None else None)  # fmt: skip

@@ -91,7 +91,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
                          layers=1, dropout=0.0)  # fmt: skip
     out = tmp_path_factory.mktemp("tiny-model")
     settings = TrainSettings(epochs=100, batch_size=8, learning_rate=3e-3, patience=100,
-                             max_steps=400, threads=1)  # fmt: skip
+                             max_steps=400, threads=1, line_images="binary")  # fmt: skip
     train(samples, samples, codec, out, settings, config=config)  # type: ignore[arg-type]
     return out / "model.safetensors"
 

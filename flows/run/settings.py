@@ -56,10 +56,10 @@ class RunSettings(BaseModel):
         description="Where the ink cue doubts which way up a page is, the recogniser decides.",
     )
     glyphs: bool = Field(default=False, description="Write glyph-level PAGE output.")
-    line_images: Literal["binary", "grey"] = Field(
-        default="grey",
-        description="Recognise lines cut from the grey page (default: better on print and "
-        "handwriting with the shipped model) or from the binarized one.",
+    line_images: Literal["binary", "grey"] | None = Field(
+        default=None,
+        description="Recognise lines cut from the grey or the binarized page; unset: the cut "
+        "recorded in the model (grey for the default model), else grey.",
     )
     workers: int = Field(
         default=2, ge=1, le=256,

@@ -40,6 +40,7 @@ def test_pipeline_reads_a_skewed_page(tiny_model: Path, tmp_path: Path) -> None:
             assert 0.0 <= (word.confidence or 0.0) <= 1.0
     recognition = result.metadata.steps[-1]
     assert recognition.model is not None and len(recognition.model.sha256 or "") == 64
+    assert recognition.settings["line_images"] == "binary"  # as trained, recorded in the model
     segmentation = result.metadata.steps[-2]
     assert segmentation.settings["method"] == "detector"
     assert segmentation.settings["degraded_lines"] == 0  # counted in provenance, none here
@@ -66,3 +67,19 @@ def test_an_upside_down_scan_is_read_the_right_way_up(tiny_model: Path) -> None:
     unchecked = PagePipeline(tiny_model, settings).process(page, "scan.png", "ab" * 32)
     assert unchecked.metadata.steps[-3].settings["measured_orientation"] == 0
     assert char_errors(unchecked.text().replace(" ", ""), truth).rate > errors + 0.3
+
+
+def test_lines_are_cut_as_the_model_file_says_unless_the_settings_say_otherwise(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    from recognition.codec import Codec
+    from recognition.model import LineRecognizer, ModelConfig
+    from recognition.weights import save_model
+
+    assert PagePipeline(tiny_model).line_images == "binary"  # recorded when it was trained
+    chosen = PipelineSettings(line_images="grey")
+    assert PagePipeline(tiny_model, chosen).line_images == "grey"
+    codec = Codec(["a", "b"])
+    model = LineRecognizer(ModelConfig(classes=codec.classes, channels=(8, 8, 8, 8, 8), hidden=8))
+    save_model(model.eval(), codec, tmp_path / "plain.safetensors", "plain")
+    assert PagePipeline(tmp_path / "plain.safetensors").line_images == "grey"  # nothing recorded

@@ -33,9 +33,7 @@ def test_an_arabic_page_is_read_right_to_left(tmp_path: Path) -> None:
     scans = tmp_path / "in"
     scans.mkdir()
     Image.fromarray(grey).save(scans / "folio.png", dpi=(300, 300))
-    settings = RunSettings(
-        model=shipped_model("arabic-small"), direction="rtl", line_images="binary"
-    )  # as its card says: trained on binarized cuts
+    settings = RunSettings(model=shipped_model("arabic-small"), direction="rtl")
     assert exit_code(ocr_run(str(scans), str(tmp_path / "out"), settings)) == 0
 
     page_xml = (tmp_path / "out" / "folio.page.xml").read_bytes()
