@@ -52,7 +52,7 @@ roundtrip: setup
 bench: setup
 	$(BIN)/python -m pip install -q -e ".[test,bench]"
 	$(BIN)/archive-ocr bench preprocess --data $(DATA) --out $(OUT)/bench-preprocess.json
-	$(BIN)/archive-ocr bench segment --out $(OUT)/bench-segment.json $(if $(KRAKEN),--kraken $(KRAKEN))
+	$(BIN)/archive-ocr bench segment --out $(OUT)/bench-segment.json $(if $(KRAKEN),--kraken $(KRAKEN) --kraken-pages 13)
 
 # kraken 7.1.1 in a virtual environment of its own, for `make bench KRAKEN=…` (see README).
 KRAKEN_VENV ?= $(OUT)/kraken-venv
