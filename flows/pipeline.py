@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
@@ -30,9 +29,9 @@ from layout.provenance import ModelRef, ProcessingStep
 from layout.transform import transform_page
 from recognition.batching import SharedReader
 from recognition.predictor import Predictor, PredictorSettings, describe_decoding
-from recognition.weights import load_model
+from recognition.weights import LineCut, load_model
 
-LineSource = Literal["binary", "grey"]
+LineSource = LineCut
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +107,7 @@ class PagePipeline:
         self.settings = settings or PipelineSettings()
         loaded = load_model(model, self.settings.predictor.device)
         self.predictor = Predictor(loaded, self.settings.predictor)
-        self.line_images: LineSource = self.settings.line_images or (
-            "binary" if loaded.line_images == "binary" else "grey"
-        )
+        self.line_images: LineSource = self.settings.line_images or loaded.line_images or "grey"
         self.reader = SharedReader(self.predictor, workers)
         self.segmenter = Segmenter(self.settings.segmenter)
         scorer = recogniser_scorer(self.reader) if self.settings.upright_check else None

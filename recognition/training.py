@@ -31,7 +31,7 @@ from recognition.data import Augment, Batch, LineDataset, LineFile, LineSample, 
 from recognition.decoding import GreedyDecoder, in_logical_order
 from recognition.metrics import EditCount, char_errors
 from recognition.model import LineRecognizer, ModelConfig
-from recognition.weights import LoadedModel, save_model
+from recognition.weights import LineCut, LoadedModel, save_model
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -52,7 +52,7 @@ class TrainSettings:
     threads: int | None = None
     epoch_steps: int | None = None  # validate every this many steps (None: a pass over the data)
     lr_drop: float = 1.0  # learning rate × this after an epoch without improvement
-    line_images: str | None = None  # recorded in the model: the cut of page lines it reads
+    line_images: LineCut | None = None  # recorded in the model: the cut of page lines it reads
 
 
 @dataclass(slots=True)

@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, cast, get_args
 
 import torch
 from safetensors import safe_open
@@ -21,6 +22,8 @@ from recognition.model import LineRecognizer, ModelConfig
 
 METADATA_KEY = "archive-ocr"
 FORMAT = "archive-ocr-recognizer/1"
+LineCut = Literal["binary", "grey"]
+"""How page lines are cut for the model: from the binarized or the grey page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +34,8 @@ class LoadedModel:
     codec: Codec
     sha256: str
     name: str
-    line_images: str | None = None
-    """The cut of page lines the model reads best (``grey`` or ``binary``), if recorded."""
+    line_images: LineCut | None = None
+    """The cut of page lines the model reads best, if its file records one."""
 
 
 def file_sha256(path: Path) -> str:
@@ -95,6 +98,6 @@ def load_model(path: Path, device: str = "cpu") -> LoadedModel:
             state[key] = tensor.float() if tensor.is_floating_point() else tensor
     model.load_state_dict(state)
     model.eval().to(device)
-    cut = meta.get("line_images")
-    return LoadedModel(model, codec, file_sha256(path), str(meta.get("name", path.stem)),
-                       str(cut) if cut is not None else None)  # fmt: skip
+    recorded = meta.get("line_images")
+    cut = cast(LineCut, recorded) if recorded in get_args(LineCut) else None
+    return LoadedModel(model, codec, file_sha256(path), str(meta.get("name", path.stem)), cut)

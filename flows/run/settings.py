@@ -16,7 +16,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from flows.pipeline import PagePipeline, PipelineSettings, shared_pipeline
+from flows.pipeline import LineSource, PagePipeline, PipelineSettings, shared_pipeline
 from flows.segmentation import PageDirection, SegmenterSettings
 from layout.images.binarize import BinarizeSettings
 from layout.images.preprocess import PreprocessSettings
@@ -56,7 +56,7 @@ class RunSettings(BaseModel):
         description="Where the ink cue doubts which way up a page is, the recogniser decides.",
     )
     glyphs: bool = Field(default=False, description="Write glyph-level PAGE output.")
-    line_images: Literal["binary", "grey"] | None = Field(
+    line_images: LineSource | None = Field(
         default=None,
         description="Recognise lines cut from the grey or the binarized page; unset: the cut "
         "recorded in the model (grey for the default model), else grey.",

@@ -45,7 +45,7 @@ class Edge:
     x: float
     heights: np.ndarray
     left: bool
-    slant: float = 0.0
+    slant: float
 
     def at(self, y: float) -> float:
         """The edge's x at height ``y``."""
