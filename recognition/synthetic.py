@@ -42,16 +42,19 @@ def covers(font: Path, text: str) -> bool:
 
 
 def render_line(text: str, font: Path, size: int = 40, padding: int = 6) -> np.ndarray:
-    """The text in black on white (uint8), tight around the line's ascent and descent."""
+    """The text in black on white (uint8), tight around its ascent and descent or ink."""
     engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
     face = ImageFont.truetype(str(font), size, layout_engine=engine)
     # The paragraph direction the labels are reordered by (recognition.bidi).
     direction = "rtl" if line_direction(text) == "rtl" and engine == ImageFont.Layout.RAQM else None
-    left, _, right, _ = face.getbbox(text, direction=direction, anchor="ls")
+    left, top, right, bottom = face.getbbox(text, direction=direction, anchor="ls")
     ascent, descent = face.getmetrics()
+    # A font's declared ascent and descent are the line's box, unless its ink
+    # reaches further (Joscelyn declares a negative descent): nothing is clipped.
+    above, below = max(ascent, int(np.ceil(-top))), max(descent, int(np.ceil(bottom)))
     width = int(np.ceil(right - left)) + 2 * padding
-    canvas = Image.new("L", (max(width, 8), ascent + descent + 2 * padding), 255)
-    ImageDraw.Draw(canvas).text((padding - left, padding + ascent), text, font=face, fill=0,
+    canvas = Image.new("L", (max(width, 8), above + below + 2 * padding), 255)
+    ImageDraw.Draw(canvas).text((padding - left, padding + above), text, font=face, fill=0,
                                 anchor="ls", direction=direction)  # fmt: skip
     return np.asarray(canvas)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fontTools.ttLib import TTFont
 from typer.testing import CliRunner
 
 from flows.cli import app
@@ -31,6 +32,25 @@ def test_rendered_line_holds_the_whole_text() -> None:
     assert columns[0] <= 12 and columns[-1] >= image.shape[1] - 12  # nothing clipped
     shorter = render_line(TEXTS[0][:10], any_font(), size=40)
     assert shorter.shape[1] < image.shape[1] / 2
+
+
+def test_a_font_declaring_too_small_a_box_is_not_clipped(tmp_path: Path) -> None:
+    # Some fonts declare a line box smaller than their ink (Joscelyn, a secretary
+    # hand, declares a negative descent): the label would name letters cut off.
+    face = TTFont(str(any_font()))
+    face["hhea"].ascent, face["hhea"].descent = 300, 200  # ink rises ~1,500, falls ~480
+    face["OS/2"].usWinAscent, face["OS/2"].usWinDescent = 300, 0
+    face["OS/2"].sTypoAscender, face["OS/2"].sTypoDescender = 300, 200
+    broken = tmp_path / "broken.ttf"
+    face.save(str(broken))
+
+    def ink(image: np.ndarray) -> np.ndarray:
+        rows = np.flatnonzero((image < 128).any(axis=1))
+        assert rows[0] >= 4 and rows[-1] <= image.shape[0] - 5  # ascenders and descenders inside
+        return image[rows[0] : rows[-1] + 1]
+
+    drawn = ink(render_line("Hygienic Baptisms", broken, size=40))
+    assert np.array_equal(drawn, ink(render_line("Hygienic Baptisms", any_font(), size=40)))
 
 
 def test_degradation_keeps_size_and_ink_and_is_reproducible() -> None:
