@@ -24,7 +24,6 @@ from flows.files import write_atomic
 from flows.inspect_command import inspect_page, scan_for
 from flows.layout_commands import train_layout_command
 from flows.line_dataset import cut_lines
-from flows.pipeline import LineSource
 from flows.preprocess import Failure, preprocess_files
 from flows.recognition_commands import build_codec, gather, read_lines, split_holdout
 from flows.roundtrip import check_file, collect_xml
@@ -46,7 +45,7 @@ from recognition.model import sized_config
 from recognition.models import shipped_model
 from recognition.predictor import Precision, PredictorSettings
 from recognition.training import TrainSettings, train
-from recognition.weights import load_model
+from recognition.weights import LineCut, load_model
 
 T = TypeVar("T")
 
@@ -424,7 +423,7 @@ def train_recognition(
         float, typer.Option(help="Learning rate × this after an epoch without improvement.")
     ] = 1.0,
     line_images: Annotated[
-        LineSource | None,
+        LineCut | None,
         typer.Option(
             help="Record in the model the cut of page lines it reads best; runs "
             "cut lines so unless told otherwise (unrecorded: grey)."
@@ -510,7 +509,7 @@ def cut_lines_command(
     *,
     out_dir: Annotated[Path, typer.Option("-o", "--out", help="Line folder to write.")],
     source: Annotated[
-        LineSource, typer.Option(help="Cut from the grey page (as run does) or the binarized.")
+        LineCut, typer.Option(help="Cut from the grey page (as run does) or the binarized.")
     ] = "grey",
 ) -> None:
     """Cut every transcribed line of ground-truth pages into OUT/<folder>/<page>__l<NNN>.png."""

@@ -24,7 +24,6 @@ from pathlib import Path
 import numpy as np
 
 from flows.files import ground_truth_pages, png_bytes, write_atomic
-from flows.pipeline import LineSource
 from layout.document import Page
 from layout.images.binarize import PAPER, binarize
 from layout.images.errors import ImageLoadError
@@ -32,6 +31,7 @@ from layout.images.loading import load_first_page
 from layout.line_images import extract_line, paper_grey
 from layout.transform import transform_page
 from layout.xmlio import XMLFormatError, read_document
+from recognition.weights import LineCut
 
 MIN_SIDE = 8  # cuts smaller than this (pixels) are no line images
 
@@ -55,7 +55,7 @@ def _in_image_frame(doc: Page, size: tuple[int, int]) -> Page:
     return transform_page(doc, scale, width, height)
 
 
-def page_lines(xml: Path, image: Path, source: LineSource) -> Iterator[tuple[str, np.ndarray, str]]:
+def page_lines(xml: Path, image: Path, source: LineCut) -> Iterator[tuple[str, np.ndarray, str]]:
     """(name, line image, text) for every transcribed line of one ground-truth page.
 
     Raises:
@@ -75,7 +75,7 @@ def page_lines(xml: Path, image: Path, source: LineSource) -> Iterator[tuple[str
         yield f"{xml.stem}__l{n:03d}", cut, text
 
 
-def cut_lines(folders: Sequence[Path], out: Path, source: LineSource = "grey") -> CutReport:
+def cut_lines(folders: Sequence[Path], out: Path, source: LineCut = "grey") -> CutReport:
     """Cut every ground-truth page under the folders into ``out/<folder name>/``."""
     report = CutReport()
     for folder in folders:

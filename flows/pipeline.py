@@ -31,8 +31,6 @@ from recognition.batching import SharedReader
 from recognition.predictor import Predictor, PredictorSettings, describe_decoding
 from recognition.weights import LineCut, load_model
 
-LineSource = LineCut
-
 
 @dataclass(frozen=True, slots=True)
 class PipelineSettings:
@@ -41,7 +39,7 @@ class PipelineSettings:
     preprocess: PreprocessSettings = field(default_factory=PreprocessSettings)
     predictor: PredictorSettings = field(default_factory=PredictorSettings)
     glyphs: bool = False
-    line_images: LineSource | None = None
+    line_images: LineCut | None = None
     """Cut lines from the grey or the binarized page; None: as the model's file says, else grey."""
     segmenter: SegmenterSettings = field(default_factory=SegmenterSettings)
     upright_check: bool = True
@@ -107,7 +105,7 @@ class PagePipeline:
         self.settings = settings or PipelineSettings()
         loaded = load_model(model, self.settings.predictor.device)
         self.predictor = Predictor(loaded, self.settings.predictor)
-        self.line_images: LineSource = self.settings.line_images or loaded.line_images or "grey"
+        self.line_images: LineCut = self.settings.line_images or loaded.line_images or "grey"
         self.reader = SharedReader(self.predictor, workers)
         self.segmenter = Segmenter(self.settings.segmenter)
         scorer = recogniser_scorer(self.reader) if self.settings.upright_check else None

@@ -16,14 +16,14 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from flows.pipeline import LineSource, PagePipeline, PipelineSettings, shared_pipeline
+from flows.pipeline import PagePipeline, PipelineSettings, shared_pipeline
 from flows.segmentation import PageDirection, SegmenterSettings
 from layout.images.binarize import BinarizeSettings
 from layout.images.preprocess import PreprocessSettings
 from layout.models import shipped_detector
 from recognition.models import shipped_model
 from recognition.predictor import PredictorSettings
-from recognition.weights import file_sha256
+from recognition.weights import LineCut, file_sha256
 
 IMAGE_SUFFIXES = (".tif", ".tiff", ".jpg", ".jpeg", ".png", ".jp2", ".j2k", ".webp")
 
@@ -56,7 +56,7 @@ class RunSettings(BaseModel):
         description="Where the ink cue doubts which way up a page is, the recogniser decides.",
     )
     glyphs: bool = Field(default=False, description="Write glyph-level PAGE output.")
-    line_images: LineSource | None = Field(
+    line_images: LineCut | None = Field(
         default=None,
         description="Recognise lines cut from the grey or the binarized page; unset: the cut "
         "recorded in the model (grey for the default model), else grey.",
