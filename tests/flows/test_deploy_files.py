@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from prefect.utilities.templating import apply_values
 
@@ -29,6 +34,35 @@ def test_dockerfile_copies_what_the_package_needs_and_pins_our_torch() -> None:
     torch_pin = re.search(r'"(torch==[\d.]+)"', pyproject)
     assert torch_pin and torch_pin.group(1) in dockerfile
     assert {"base-cpu", "base-cuda"} <= set(re.findall(r"AS (\S+)", dockerfile))
+
+
+@pytest.mark.slow
+def test_the_image_installs_the_package_from_what_the_dockerfile_copies(tmp_path: Path) -> None:
+    """The image's ``pip install .`` sees only what ``COPY`` put in /app: build from that alone."""
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    app = tmp_path / "app"
+    app.mkdir()
+    for line in re.findall(r"^COPY (.+)$", dockerfile, re.MULTILINE):
+        *sources, dest = line.split()
+        for source in sources:
+            path = ROOT / source
+            target = app / dest / path.name if dest.endswith("/") else app / dest
+            if path.is_dir():
+                shutil.copytree(path, target, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(path, target)
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
+         "-q", "-w", str(tmp_path / "wheel"), str(app)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "wheel").glob("archive_ocr-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {str(p.relative_to(ROOT)) for p in ROOT.glob("*/models/*.safetensors")}
+    assert shipped and shipped <= names  # the models travel with the package
+    assert {"flows/samples/grimm-1857-001.jpg", "flows/cli.py"} <= names
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
 
 
 def test_compose_workers_serve_the_pools_that_the_deployments_name() -> None:
