@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# deploy/compose.yaml's stack as native processes, for hosts without a Docker engine
+# (and to check the compose files where no engine runs):
+#
+#   deploy/compose-native.sh            # from the checkout, after `make setup`
+#
+# PostgreSQL (initdb/pg_ctl from $PGBIN, default Debian's 15), `prefect server start` on it
+# with the compose server's database URL, SeaweedFS with deploy/seaweedfs-s3.json's
+# credentials, the compose `setup` service's command as compose.yaml has it, one
+# `worker-cpu` with the compose workers' environment; then the shipped samples go to
+# s3://archive-scans/registers, a run of `registers-nightly` is started, and the script
+# waits for it, lists what it wrote under s3://archive-ocr/registers, and stops it all.
+# Exit status 0 when the run completed and wrote PAGE and ALTO for every sample.
+# Ports are compose's plus 50000 (54200 for the UI/API, 58333 for S3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BIN=${VENV:-$ROOT/.venv}/bin
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+WORK=$(mktemp -d /tmp/archive-ocr-compose.XXXXXX)
+chmod 755 "$WORK"
+export PATH=$BIN:$PATH PREFECT_HOME=$WORK/prefect PREFECT_SERVER_ANALYTICS_ENABLED=false
+mkdir -p "$WORK/pg" "$WORK/pglog" "$WORK/s3"
+
+as_pg() {  # PostgreSQL refuses to run as root
+    if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi
+}
+pids=()
+stop() {
+    for pid in "${pids[@]}"; do kill -9 -- "-$pid" 2>/dev/null || true; done
+    as_pg "$PGBIN/pg_ctl -D $WORK/pg -m fast stop" >/dev/null 2>&1 || true
+    echo "logs: $WORK"
+}
+trap stop EXIT
+start() {  # start "$@" in its own process group, logging to $WORK/<name>.log
+    local name=$1; shift
+    setsid "$@" >"$WORK/$name.log" 2>&1 &
+    pids+=($!)
+}
+compose() {  # a value of deploy/compose.yaml, by a Python expression over it
+    python -c "import yaml; c = yaml.safe_load(open('deploy/compose.yaml')); print($1)"
+}
+
+[ "$(id -u)" = 0 ] && chown -R postgres "$WORK/pg" "$WORK/pglog"
+as_pg "$PGBIN/initdb -D $WORK/pg -U postgres -A trust" >"$WORK/initdb.log"
+as_pg "$PGBIN/pg_ctl -D $WORK/pg -l $WORK/pglog/postgres.log -w \
+    -o '-p 55432 -k $WORK/pglog -c listen_addresses=127.0.0.1' start" >/dev/null
+psql -q -h 127.0.0.1 -p 55432 -U postgres \
+    -c "CREATE USER prefect PASSWORD 'change-me'" -c "CREATE DATABASE prefect OWNER prefect"
+
+start s3 weed server -s3 -dir="$WORK/s3" -ip=127.0.0.1 -s3.config=deploy/seaweedfs-s3.json \
+    -master.port=59333 -master.port.grpc=59334 -volume.port=58080 -volume.port.grpc=58081 \
+    -filer.port=58888 -filer.port.grpc=58889 -s3.port=58333 -s3.port.grpc=58334 \
+    -s3.port.iceberg=0 -s3.port.lance=0
+
+database=$(compose "c['services']['prefect-server']['environment']['PREFECT_API_DATABASE_CONNECTION_URL']")
+start server env PREFECT_API_DATABASE_CONNECTION_URL="${database/@postgres:5432/@127.0.0.1:55432}" \
+    prefect server start --host 127.0.0.1 --port 54200
+for _ in $(seq 90); do
+    curl -sf http://127.0.0.1:54200/api/health >/dev/null && break
+    sleep 2
+done
+
+# the compose workers' environment, with the hosts and ports of this machine
+while IFS='=' read -r key value; do
+    value=${value/prefect-server:4200/127.0.0.1:54200}
+    export "$key=${value/s3:8333/127.0.0.1:58333}"
+done < <(compose "'\n'.join(f'{k}={v}' for k, v in c['x-ocr-env'].items())")
+
+sh -c "$(compose "c['services']['setup']['command'][0]")" >"$WORK/setup.log" 2>&1
+python - <<'PY'
+import pathlib
+
+import boto3
+
+s3 = boto3.client("s3")
+for bucket in ("archive-scans", "archive-ocr"):
+    s3.create_bucket(Bucket=bucket)
+for path in sorted(pathlib.Path("flows/samples").iterdir()):
+    if path.suffix in {".jpg", ".tif"}:
+        s3.upload_file(str(path), "archive-scans", f"registers/{path.name}")
+PY
+start worker prefect worker start --pool archive-ocr-cpu --type process --limit 2
+prefect deployment run archive-ocr-run/registers-nightly | tee "$WORK/trigger.log"
+run_id=$(sed -n 's/.*UUID: \([0-9a-f-]*\).*/\1/p' "$WORK/trigger.log" | head -1)
+python - "$run_id" <<'PY'
+import asyncio
+import sys
+import time
+
+import boto3
+from prefect.client.orchestration import get_client
+
+
+async def final_state(run_id: str) -> str:
+    async with get_client() as client:
+        for _ in range(300):
+            run = await client.read_flow_run(run_id)
+            if run.state is not None and run.state.is_final():
+                return run.state.type.value
+            time.sleep(2)
+    return "TIMED OUT"
+
+
+state = asyncio.run(final_state(sys.argv[1]))
+keys = [o["Key"] for o in boto3.client("s3").list_objects_v2(
+    Bucket="archive-ocr", Prefix="registers/")["Contents"]]
+print(f"flow run {sys.argv[1]}: {state}")
+print("\n".join(keys))
+written = {k.rsplit("/", 1)[1] for k in keys}
+expected = {f"grimm-1857-00{i}.{kind}.xml" for i in (1, 2) for kind in ("page", "alto")}
+sys.exit(0 if state == "COMPLETED" and expected <= written else 1)
+PY
