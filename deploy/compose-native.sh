@@ -53,9 +53,11 @@ start s3 weed server -s3 -dir="$WORK/s3" -ip=127.0.0.1 -s3.config=deploy/seaweed
     -filer.port=58888 -filer.port.grpc=58889 -s3.port=58333 -s3.port.grpc=58334 \
     -s3.port.iceberg=0 -s3.port.lance=0
 
-database=$(compose "c['services']['prefect-server']['environment']['PREFECT_API_DATABASE_CONNECTION_URL']")
-start server env PREFECT_API_DATABASE_CONNECTION_URL="${database/@postgres:5432/@127.0.0.1:55432}" \
-    prefect server start --host 127.0.0.1 --port 54200
+server_env=()  # the compose server's environment, its database on this machine's port
+while IFS='=' read -r key value; do
+    server_env+=("$key=${value/@postgres:5432/@127.0.0.1:55432}")
+done < <(compose "'\n'.join(f'{k}={v}' for k, v in c['services']['prefect-server']['environment'].items())")
+start server env "${server_env[@]}" prefect server start --host 127.0.0.1 --port 54200
 for _ in $(seq 90); do
     curl -sf http://127.0.0.1:54200/api/health >/dev/null && break
     sleep 2

@@ -21,6 +21,12 @@ from typing import Any
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no telemetry, ever
 # The ephemeral server can take longer than Prefect's 20 s to start on a busy small machine.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+# Its task-run recorder stores one task run at a time by default, about 25 a second on two
+# cores: fewer than a rerun of done pages settles, so it fell behind and the history of
+# a run was cut short when the temporary server stopped. In batches it keeps up.
+os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE", "100")
+os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE", "100")
+os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL", "1")
 
 from prefect import Flow, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -47,8 +53,20 @@ def exit_code(summary: dict[str, Any]) -> int:
     return 3 if summary["failed"] else 0
 
 
+def task_runs_of(summary: dict[str, Any]) -> int:
+    """The task runs a run made: the listing and one per input it started."""
+    return int(summary["inputs"]) + 1
+
+
 class FailurePolicyError(RuntimeError):
-    """More pages failed than the run's policy allows; the run stopped."""
+    """More pages failed than the run's policy allows; the run stopped (``summary`` says where)."""
+
+    def __init__(self, message: str, summary: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.summary = summary
+
+    def __reduce__(self) -> tuple[type[FailurePolicyError], tuple[str, dict[str, Any]]]:
+        return (FailurePolicyError, (str(self), self.summary))
 
 
 @task(name="list inputs", retries=3, retry_delay_seconds=[1, 5, 20], cache_policy=NO_CACHE)
@@ -156,7 +174,7 @@ def ocr_run(
         broken = broken or _policy_broken(failed, processed, settings)
     summary = _finish(ctx, records, started)
     if broken:
-        raise FailurePolicyError(f"{broken}; see {dst_store.url}{REPORT_KEY}")
+        raise FailurePolicyError(f"{broken}; see {dst_store.url}{REPORT_KEY}", summary)
     return summary
 
 

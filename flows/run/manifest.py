@@ -102,6 +102,7 @@ def summarize(records: list[PageRecord], seconds: float) -> dict[str, Any]:
     confidences = [r.mean_confidence for r in records if r.mean_confidence is not None]
     processed = counts["done"] + counts["failed"]
     return {
+        "inputs": len({r.input_key for r in records}),
         "pages": len(records),
         **counts,
         "failure_ratio": counts["failed"] / processed if processed else 0.0,
@@ -119,7 +120,8 @@ def report_markdown(summary: dict[str, Any], records: list[PageRecord], src: str
         "",
         f"- source: `{src}`",
         f"- destination: `{dst}`",
-        f"- pages: {summary['pages']} — done {summary['done']}, skipped (already done) "
+        f"- inputs: {summary['inputs']}; pages: {summary['pages']} — done {summary['done']}, "
+        f"skipped (already done) "
         f"{summary['skipped']}, failed {summary['failed']}",
         f"- lines: {summary['lines']}; mean confidence: "
         + (f"{summary['mean_confidence']:.3f}" if summary["mean_confidence"] is not None else "–"),
