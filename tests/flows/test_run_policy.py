@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from typer.testing import CliRunner
 
+from flows.cli import app
 from flows.run.flow import FailurePolicyError, ocr_run
 from flows.run.manifest import MANIFEST_KEY, REPORT_KEY
 from flows.run.settings import RunSettings
@@ -25,8 +28,19 @@ def test_run_stops_when_too_many_pages_fail(tiny_model: Path, tmp_path: Path) ->
         (src / f"b-bad{n}.tif").write_bytes(b"not a scan\n")
     settings = RunSettings(model=tiny_model, workers=1, min_pages_for_ratio=3,
                            max_failure_ratio=0.5)  # fmt: skip
-    with pytest.raises(FailurePolicyError, match="2 of 3 pages failed, over the allowed 50%"):
+    stopped = "2 of 3 pages failed, over the allowed 50%"
+    with pytest.raises(FailurePolicyError, match=stopped) as err:
         ocr_run(str(src), str(dst), settings)
     manifest = json.loads((dst / MANIFEST_KEY).read_text())
     assert [p["status"] for p in manifest["pages"]] == ["done", "failed", "failed"]
     assert "b-bad1.tif" in (dst / REPORT_KEY).read_text()
+    assert err.value.summary == manifest["summary"]
+    assert pickle.loads(pickle.dumps(err.value)).summary == err.value.summary
+
+    config = tmp_path / "policy.yaml"
+    config.write_text("workers: 1\nmin_pages_for_ratio: 3\nmax_failure_ratio: 0.5\n")
+    command = ["run", str(src), str(tmp_path / "dst2"), "--config", str(config),
+               "--model", str(tiny_model), "--no-progress"]  # fmt: skip
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 1, result.output
+    assert f"run stopped: {stopped}" in result.stderr
