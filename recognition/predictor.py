@@ -1,8 +1,10 @@
 """Batched inference: line images in, recognised text with confidences and positions out.
 
 Lines are normalised to the model's height, grouped by width so that little
-padding is computed, and run under ``torch.inference_mode`` on the CPU (with
-the configured number of threads) or on a GPU in bfloat16 or float16. Character
+padding is computed, and run through the network's inference form
+(:meth:`~recognition.model.LineRecognizer.for_inference`) under
+``torch.inference_mode`` on the CPU (with the configured number of threads) or
+on a GPU in bfloat16 or float16. Character
 x positions come back in the pixels of each input line image.
 """
 
@@ -50,7 +52,7 @@ class Predictor:
     def __init__(self, loaded: LoadedModel, settings: PredictorSettings | None = None) -> None:
         self.settings = settings or PredictorSettings()
         self.loaded = loaded
-        self.model = loaded.model.to(self.settings.device).eval()
+        self.model = loaded.model.for_inference().to(self.settings.device)
         self.decoder = decoder_for(loaded.codec, self.settings)
         if self.settings.threads:
             torch.set_num_threads(self.settings.threads)

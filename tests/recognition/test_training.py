@@ -37,6 +37,25 @@ def test_forward_shapes_and_loss() -> None:
     assert set(model(images, torch.tensor([120, 60]))) == {"log_probs", "lengths"}
 
 
+def test_the_inference_form_computes_what_the_trained_network_does() -> None:
+    torch.manual_seed(0)
+    model = LineRecognizer(ModelConfig(classes=7, **TINY))  # type: ignore[arg-type]
+    for norm in (m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)):
+        norm.running_mean.uniform_(-0.5, 0.5)  # statistics far from the initial 0 and 1
+        norm.running_var.uniform_(0.2, 3.0)
+        norm.weight.data.uniform_(0.5, 1.5)
+        norm.bias.data.uniform_(-0.5, 0.5)
+    fast = model.for_inference()
+    images, widths = torch.rand(3, 1, 48, 200), torch.tensor([200, 150, 64])
+    with torch.inference_mode():
+        expected = model.eval()(images, widths)
+        got = fast(images, widths)
+    assert torch.allclose(got["log_probs"], expected["log_probs"], atol=1e-4)
+    assert torch.equal(got["lengths"], expected["lengths"])
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in fast.modules())
+    assert any(isinstance(m, torch.nn.BatchNorm2d) for m in model.modules())  # left as it was
+
+
 def test_greedy_decoder_positions_and_confidences() -> None:
     codec = Codec(["a", "b", " "])
     probs = np.full((8, 4), 0.01)
