@@ -32,6 +32,7 @@ class LineDetector:
 
     def __init__(self, path: Path, device: str = "cpu") -> None:
         self.loaded: LoadedDetector = load_detector(path, device)
+        self.network = self.loaded.model.for_inference()
         self.device = device
 
     @property
@@ -56,7 +57,7 @@ class LineDetector:
     def _maps(self, image: np.ndarray) -> np.ndarray:
         tensor = torch.from_numpy(pad_to(image))[None, None].to(self.device)
         with torch.inference_mode():
-            logits = self.loaded.model(tensor)[0, :, : image.shape[0], : image.shape[1]]
+            logits = self.network(tensor)[0, :, : image.shape[0], : image.shape[1]]
         maps: np.ndarray = torch.sigmoid(logits).float().cpu().numpy()
         return maps
 

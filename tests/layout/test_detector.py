@@ -17,7 +17,7 @@ from layout.detector.vectorise import vectorise
 from layout.detector.weights import load_detector, save_detector
 from layout.geometry import Box, iou
 from layout.synthetic import PageStyle, render_page
-from tests.factories import any_font
+from tests.factories import any_font, with_learned_norms
 
 LINES_Y = (60, 120, 180)
 
@@ -128,6 +128,18 @@ def test_network_keeps_the_input_size() -> None:
     model = LineNet(DetectorConfig(stem=4, widths=(8, 8, 16, 16))).eval()
     with torch.inference_mode():
         assert model(torch.zeros(1, 1, 96, 160)).shape == (1, 2, 96, 160)
+
+
+def test_the_inference_form_gives_the_trained_networks_maps() -> None:
+    torch.manual_seed(0)
+    model = LineNet(DetectorConfig(stem=4, widths=(8, 8, 16, 16)))
+    with_learned_norms(model)
+    fast = model.for_inference()
+    page = torch.rand(1, 1, 96, 160)
+    with torch.inference_mode():
+        assert torch.allclose(fast(page), model.eval()(page), atol=1e-4)
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in fast.modules())
+    assert any(isinstance(m, torch.nn.BatchNorm2d) for m in model.modules())  # left as it was
 
 
 def _ink_line(ink: np.ndarray, y: int, spans: list[tuple[int, int]]) -> None:

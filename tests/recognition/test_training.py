@@ -17,7 +17,7 @@ from recognition.model import LineRecognizer, ModelConfig
 from recognition.predictor import Predictor
 from recognition.training import TrainSettings, train
 from recognition.weights import load_model, read_metadata
-from tests.factories import rendered_line
+from tests.factories import rendered_line, with_learned_norms
 
 WORDS = ["ab", "ba", "abba", "baab", "aab", "bba"]
 TINY = {"channels": (8, 16, 16, 16, 16), "hidden": 32, "layers": 1, "dropout": 0.0}
@@ -40,11 +40,7 @@ def test_forward_shapes_and_loss() -> None:
 def test_the_inference_form_computes_what_the_trained_network_does() -> None:
     torch.manual_seed(0)
     model = LineRecognizer(ModelConfig(classes=7, **TINY))  # type: ignore[arg-type]
-    for norm in (m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)):
-        norm.running_mean.uniform_(-0.5, 0.5)  # statistics far from the initial 0 and 1
-        norm.running_var.uniform_(0.2, 3.0)
-        norm.weight.data.uniform_(0.5, 1.5)
-        norm.bias.data.uniform_(-0.5, 0.5)
+    with_learned_norms(model)
     fast = model.for_inference()
     images, widths = torch.rand(3, 1, 48, 200), torch.tensor([200, 150, 64])
     with torch.inference_mode():
