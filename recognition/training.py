@@ -77,13 +77,13 @@ def seed_everything(seed: int) -> None:
 def evaluate(
     model: LineRecognizer, dataset: LineDataset, codec: Codec, batch_size: int, device: str
 ) -> EditCount:
-    """Grapheme errors of greedy decoding over a dataset."""
-    model.eval()
+    """Grapheme errors of greedy decoding over a dataset (by the model's inference form)."""
+    network = model.for_inference()
     decoder = GreedyDecoder(codec)
     total = EditCount(0, 0)
     with torch.inference_mode():
         for batch in batches(dataset, batch_size, False, np.random.default_rng(0)):
-            out = model(batch.images.to(device), batch.widths.to(device))
+            out = network(batch.images.to(device), batch.widths.to(device))
             decoded = decoder.decode_batch(
                 out["log_probs"].float().cpu().numpy(), out["lengths"].cpu().numpy()
             )
