@@ -1,8 +1,10 @@
 """Regions and reading order from detected lines.
 
 Lines that overlap horizontally and follow each other within a few line
-pitches form a block. A block much narrower than a neighbouring block that
-it sits beside (outside that block's columns, overlapping it vertically) is
+pitches form a block (a line less than half as wide as the other only from
+within its width: a margin note that text lines reach into stays apart). A
+block much narrower than a neighbouring block that it sits beside (outside the
+columns of that block's lines at its height, overlapping them vertically) is
 ``marginalia``; the others are ``paragraph``. Running titles, page numbers,
 catchwords and signature marks are found first (:mod:`layout.page_furniture`)
 and kept out of the blocks.
@@ -49,17 +51,27 @@ def _overlaps(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def _spanning(x: np.ndarray, y: np.ndarray, near: np.ndarray | None = None) -> np.ndarray:
+def _comparable(widths: np.ndarray) -> np.ndarray:
+    """Pairs of boxes of which neither is a marginal note's width beside the other."""
+    narrower = np.minimum(widths[:, None], widths[None, :])
+    return np.asarray(narrower > MARGINAL_WIDTH * np.maximum(widths[:, None], widths[None, :]))
+
+
+def _spanning(
+    x: np.ndarray, y: np.ndarray, widths: np.ndarray, near: np.ndarray | None = None
+) -> np.ndarray:
     """Boxes over two others that stand side by side (a heading over two columns).
 
     With ``near`` (which boxes follow which in a column), a side-by-side pair
     counts only where the boxes above or below them stand side by side too:
     columns are at least two lines tall on both sides. A line split at a wide
-    word gap, or a short answer set beside a verse, is no column layout.
+    word gap, or a short answer set beside a verse, is no column layout; nor
+    is a line beside a box less than :data:`MARGINAL_WIDTH` of its width (a
+    marginal note, which text lines above it may reach into).
     """
     over = x >= 0.3
     np.fill_diagonal(over, False)
-    beside = (y > 0) & ~over
+    beside = (y > 0) & ~over & _comparable(widths)
     np.fill_diagonal(beside, False)
     if near is not None:
         n = near.astype(np.int64)
@@ -79,24 +91,35 @@ def _blocks(lines: Sequence[TextLine]) -> list[list[int]]:
     pitch = float(np.median(b[:, 3] - b[:, 1])) if len(b) else 1.0
     x, y = _overlaps(b)
     _, y_gap = _overlaps(b + np.array([0.0, -FOLLOW_PITCHES * pitch, 0.0, 0.0]))
-    follows = (x >= 0.3) & (y_gap > 0)
+    widths = b[:, 2] - b[:, 0]
+    # A line much narrower than its neighbour follows it only from within its
+    # width (a paragraph's short last line); one that sticks out is a margin note.
+    follows = (x >= np.where(_comparable(widths), 0.3, 0.7)) & (y_gap > 0)
     near = follows & (y <= 0)
-    spanning = _spanning(x, y, near | near.T)
+    spanning = _spanning(x, y, widths, near | near.T)
     linked = follows & (spanning[:, None] == spanning[None, :])
     count, labels = connected_components(coo_matrix(linked), directed=False)
     return [list(np.flatnonzero(labels == k)) for k in range(count)]
 
 
-def _host(box: Box, boxes: list[Box], index: int) -> int | None:
-    """The nearest wider block this one stands beside, if it is a marginal block."""
+def _host(box: Box, lines_of: list[list[Box]], index: int) -> int | None:
+    """The nearest wider block this one stands beside, if it is a marginal block.
+
+    Beside means beside the other block's lines at the same height: a heading
+    that reaches over the margin above a note does not make the note part of
+    the text.
+    """
     best, best_gap = None, np.inf
-    for k, other in enumerate(boxes):
-        width = other.x1 - other.x0
-        if k == index or (box.x1 - box.x0) > MARGINAL_WIDTH * width:
+    for k, others in enumerate(lines_of):
+        level = [o for o in others if min(box.y1, o.y1) - max(box.y0, o.y0) > 0]
+        if k == index or not level:
             continue
-        gap = max(other.x0 - box.x1, box.x0 - other.x1)
-        overlap = min(box.y1, other.y1) - max(box.y0, other.y0)
-        if gap >= -0.05 * width and overlap > 0 and gap < best_gap:
+        x0, x1 = min(o.x0 for o in level), max(o.x1 for o in level)
+        width = x1 - x0
+        if (box.x1 - box.x0) > MARGINAL_WIDTH * width:
+            continue
+        gap = max(x0 - box.x1, box.x0 - x1)
+        if gap >= -0.05 * width and gap < best_gap:
             best, best_gap = k, gap
     return best
 
@@ -112,7 +135,7 @@ def _columns(indices: list[int], boxes: list[Box], direction: Direction) -> list
         return []
     b = _boxes([boxes[k] for k in indices])
     x, y = _overlaps(b)
-    spanning = _spanning(x, y)
+    spanning = _spanning(x, y, b[:, 2] - b[:, 0])
     cuts = sorted(float(b[i, 1]) for i in np.flatnonzero(spanning))
     bands: dict[int, list[int]] = {}
     for i in range(len(indices)):
@@ -148,7 +171,8 @@ def build_regions(lines: Sequence[TextLine], direction: Direction = "ltr") -> li
     body = [i for i in range(len(lines)) if i not in furniture]
     groups = [[body[j] for j in g] for g in _blocks([lines[i] for i in body])]
     boxes = [bounding_box([p for i in g for p in lines[i].outline()]) for g in groups]
-    hosts = {k: _host(boxes[k], boxes, k) for k in range(len(groups))}
+    lines_of = [[boxes_of[i] for i in g] for g in groups]
+    hosts = {k: _host(boxes[k], lines_of, k) for k in range(len(groups))}
     main = [k for k, host in hosts.items() if host is None]
     order: list[int] = []
     for k in _columns(main, boxes, direction):

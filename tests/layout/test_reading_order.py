@@ -60,3 +60,23 @@ def test_a_line_split_at_a_wide_word_gap_does_not_make_columns() -> None:
     order = [ln.text for r in regions for ln in r.lines]
     assert order.index("p2") < order.index("p3a") < order.index("p4") < order.index("end")
     assert order[-1] == "end"
+
+
+def test_text_reaching_into_margin_notes_stays_one_block_in_order() -> None:
+    """Some text lines run a little into the notes' column: they are no heading over it."""
+    lines = [line(100, 100 + 40 * n, 1010 if n in {0, 1, 2, 3, 4, 6} else 985, f"t{n}")
+             for n in range(10)]  # fmt: skip
+    lines += [line(990, 380, 1030, "n0"), line(990, 420, 1030, "n1")]
+    regions = build_regions(lines[::-1])
+    assert texts(regions) == [[f"t{n}" for n in range(10)], ["n0", "n1"]]
+    assert [r.type for r in regions] == ["paragraph", "marginalia"]
+
+
+def test_notes_beside_the_text_stay_marginal_under_a_wider_heading() -> None:
+    """The heading reaches over the margin; the notes stand beside the lines at their height."""
+    lines = [line(120, 60, 900, "heading")]
+    lines += [line(175, 100 + 40 * n, 1000, f"t{n}") for n in range(8)]
+    lines += [line(0, 220 + 40 * n, 170, f"n{n}") for n in range(3)]
+    regions = build_regions(lines[::-1])
+    assert texts(regions) == [["heading", *(f"t{n}" for n in range(8))], ["n0", "n1", "n2"]]
+    assert [r.type for r in regions] == ["paragraph", "marginalia"]
