@@ -32,6 +32,8 @@ from prefect import Flow, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
+from prefect.server.api.server import SubprocessASGIServer
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import TaskRunner
 
 from flows.run import progress
@@ -178,11 +180,26 @@ def ocr_run(
     return summary
 
 
+def on_temporary_server() -> bool:
+    """Whether flows run against a server that this process starts and stops."""
+    return not PREFECT_API_URL.value()
+
+
 def run_flow(
     src: str, dst: str, settings: RunSettings, task_runner: TaskRunner[Any] | None = None
 ) -> dict[str, Any]:
-    """Run :func:`ocr_run`, on another task runner (Dask, say) when one is given."""
-    runner: Flow[..., dict[str, Any]] = (
-        ocr_run if task_runner is None else ocr_run.with_options(task_runner=task_runner)
-    )
-    return runner(src, dst, settings)
+    """Run :func:`ocr_run`, on another task runner (Dask, say) when one is given.
+
+    Without ``PREFECT_API_URL``, the workers of another task runner would each
+    start a temporary server of their own and record their tasks there; they
+    are given this process's temporary server instead.
+    """
+    if task_runner is None:
+        return ocr_run(src, dst, settings)
+    runner: Flow[..., dict[str, Any]] = ocr_run.with_options(task_runner=task_runner)
+    if not on_temporary_server():
+        return runner(src, dst, settings)
+    server = SubprocessASGIServer()  # the one Prefect's client starts here (started once)
+    server.start()
+    with temporary_settings({PREFECT_API_URL: server.api_url}):
+        return runner(src, dst, settings)

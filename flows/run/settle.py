@@ -16,16 +16,10 @@ from typing import Any
 from uuid import UUID
 
 from prefect.client.orchestration import get_client
-from prefect.settings import PREFECT_API_URL
 
-from flows.run.flow import task_runs_of
+from flows.run.flow import on_temporary_server, task_runs_of
 
 FINAL_STATES = ("COMPLETED", "FAILED", "CANCELLED", "CRASHED")
-
-
-def on_temporary_server() -> bool:
-    """Whether flows run against a server that this process starts and stops."""
-    return not PREFECT_API_URL.value()
 
 
 def recorded_task_runs(flow_run_id: UUID) -> int:
