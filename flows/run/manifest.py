@@ -121,8 +121,7 @@ def report_markdown(summary: dict[str, Any], records: list[PageRecord], src: str
         f"- source: `{src}`",
         f"- destination: `{dst}`",
         f"- inputs: {summary['inputs']}; pages: {summary['pages']} — done {summary['done']}, "
-        f"skipped (already done) "
-        f"{summary['skipped']}, failed {summary['failed']}",
+        f"skipped (already done) {summary['skipped']}, failed {summary['failed']}",
         f"- lines: {summary['lines']}; mean confidence: "
         + (f"{summary['mean_confidence']:.3f}" if summary["mean_confidence"] is not None else "–"),
         f"- time: {summary['seconds']} s"
