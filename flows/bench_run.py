@@ -55,6 +55,7 @@ def run_benchmark(src: Path, settings: RunSettings, limit: int | None = None) ->
             "gpu": torch.cuda.get_device_name() if torch.cuda.is_available() else None,
         },
         "workers": settings.workers,
+        "layout_processes": settings.layout_processes,
         "run": summary,
         "recogniser": reader.stats.summary(),
         "accuracy": scores,

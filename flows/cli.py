@@ -196,6 +196,9 @@ def run_command(
     max_failure_ratio: Annotated[float | None, typer.Option(help="Stop past this.")] = None,
     page_timeout_s: Annotated[float | None, typer.Option(help="Per-page limit.")] = None,
     workers: Annotated[int | None, typer.Option(help="Pages processed at once.")] = None,
+    layout_processes: Annotated[
+        int | None, typer.Option(help="Processes that lay pages out (0: threads).")
+    ] = None,
     show_progress: Annotated[
         bool | None,
         typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal)."),
@@ -207,7 +210,8 @@ def run_command(
     the failure policy, 1 the run stopped on its failure policy, 2 bad settings.
     """
     overrides = {"model": model, "device": device, "max_failure_ratio": max_failure_ratio,
-                 "page_timeout_s": page_timeout_s, "workers": workers}  # fmt: skip
+                 "page_timeout_s": page_timeout_s, "workers": workers,
+                 "layout_processes": layout_processes}  # fmt: skip
     try:
         settings = load_settings(config, overrides)
     except (ValueError, OSError) as err:
@@ -376,9 +380,13 @@ def bench_run(
     limit: Annotated[int | None, typer.Option(help="Use only the first N scans.")] = None,
     device: str = "cpu",
     workers: Annotated[int, typer.Option(help="Pages processed at once.")] = 2,
+    layout_processes: Annotated[
+        int, typer.Option(help="Processes that lay pages out (0: the workers' threads).")
+    ] = 0,
 ) -> None:
     """End-to-end pages per second of `archive-ocr run`, its CER and line F1, recogniser load."""
-    settings = RunSettings(model=model, device=device, workers=workers)
+    settings = RunSettings(model=model, device=device, workers=workers,
+                           layout_processes=layout_processes)  # fmt: skip
     report = run_end_to_end(src, settings, limit)
     _write_json(out, report)
     run, acc = report["run"], report["accuracy"]

@@ -26,7 +26,7 @@ import torch
 import typer
 
 from flows.files import ground_truth_pages
-from flows.pipeline import analyse_layout, to_scan
+from flows.page_layout import analyse_layout, to_scan
 from flows.segmentation import Segmenter, SegmenterSettings
 from layout.detector.network import DetectorConfig
 from layout.detector.training import (
@@ -76,7 +76,7 @@ def score_page(xml: Path, image: Path, segmenter: Segmenter) -> PageScore:
     analysed = analyse_layout(page, PreprocessSettings(), segmenter)
     total = time.perf_counter() - started
     preprocessing = sum(analysed.done.timings.values())
-    result = to_scan(analysed.page, analysed.done, page, image.name, "")
+    result = to_scan(analysed.page, analysed.done.transform, page, image.name, "")
     match, roles, _ = compare_pages(result, read_document(xml))
     return PageScore(xml.stem, match, analysed.degraded_lines, preprocessing,
                      total - preprocessing, roles)  # fmt: skip

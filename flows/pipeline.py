@@ -9,24 +9,23 @@ process many, as OCR-D processors do).
 
 from __future__ import annotations
 
+import functools
 import threading
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import numpy as np
-
+from flows.layout_workers import LayoutJob, LayoutPool
+from flows.page_layout import LaidOut, lay_out, to_scan
 from flows.provenance import step
 from flows.segmentation import Segmenter, SegmenterSettings
 from flows.upright import recogniser_scorer
 from layout.attach import attach_text
 from layout.document import Page
-from layout.images.binarize import PAPER
 from layout.images.loading import PageImage
-from layout.images.preprocess import Preprocessed, PreprocessSettings, preprocess
-from layout.line_images import extract_line, paper_grey
+from layout.images.preprocess import PreprocessSettings
 from layout.page_furniture import refine_by_text
-from layout.provenance import ModelRef, ProcessingStep
-from layout.transform import transform_page
+from layout.provenance import ModelRef
 from recognition.batching import SharedReader
 from recognition.predictor import Predictor, PredictorSettings, describe_decoding
 from recognition.weights import LineCut, load_model
@@ -44,52 +43,8 @@ class PipelineSettings:
     segmenter: SegmenterSettings = field(default_factory=SegmenterSettings)
     upright_check: bool = True
     """Where the ink cue doubts which way up a page is, let the recogniser decide."""
-
-
-@dataclass(frozen=True, slots=True)
-class Analysed:
-    """A preprocessed and segmented page, in the straightened image's frame."""
-
-    page: Page
-    done: Preprocessed
-    degraded_lines: int
-    steps: list[ProcessingStep]
-
-
-def analyse_layout(page: PageImage, settings: PreprocessSettings, segmenter: Segmenter) -> Analysed:
-    """Preprocess and segment, with the provenance of both."""
-    done = preprocess(page, settings)
-    found, degraded = segmenter.segment(done)
-    steps = [preprocess_step(page, done, settings), segmenter.step(degraded)]
-    return Analysed(found, done, degraded, steps)
-
-
-def to_scan(found: Page, done: Preprocessed, page: PageImage, name: str, sha: str) -> Page:
-    """The page mapped back to the scan's coordinates, named and checksummed."""
-    width, height = page.size
-    result = transform_page(found, np.linalg.inv(done.transform), width, height)
-    result.image_filename = name
-    result.dpi = None if page.dpi_estimated else (page.dpi, page.dpi)
-    result.metadata.source_sha256 = sha
-    return result
-
-
-def preprocess_step(
-    page: PageImage, done: Preprocessed, settings: PreprocessSettings
-) -> ProcessingStep:
-    """Provenance of preprocessing."""
-    return step(
-        "preprocessing: binarization, page area, deskew, orientation",
-        {
-            "binarize": asdict(settings.binarize),
-            "max_skew": settings.max_skew,
-            "measured_skew_angle": done.skew_angle,
-            "measured_orientation": done.orientation.correction,
-            "orientation_decided_by": done.orientation.decided_by,
-            "page_index": page.page_index,
-        },
-        category="preOperation",
-    )
+    layout_processes: int = 0
+    """Worker processes that lay pages out (:mod:`flows.layout_workers`); 0: the calling threads."""
 
 
 class PagePipeline:
@@ -107,35 +62,42 @@ class PagePipeline:
         self.predictor = Predictor(loaded, self.settings.predictor)
         self.line_images: LineCut = self.settings.line_images or loaded.line_images or "grey"
         self.reader = SharedReader(self.predictor, workers)
-        self.segmenter = Segmenter(self.settings.segmenter)
-        scorer = recogniser_scorer(self.reader) if self.settings.upright_check else None
-        self.preprocess_settings = replace(self.settings.preprocess, upright_scorer=scorer)
         self.model = ModelRef(loaded.name, loaded.sha256)
         self.decoding, self.decoding_parameters = describe_decoding(self.settings.predictor)
-
-    def recognise(self, found: Page, done: Preprocessed) -> None:
-        """Read every line of the page (in the straightened frame) and attach the text."""
-        lines = list(found.lines())
-        if self.line_images == "binary":
-            cuts = [extract_line(done.binary, line, paper=PAPER) for line in lines]
+        self.pool: LayoutPool | None = None
+        self.lay_out: Callable[[PageImage], LaidOut]
+        """Every stage of a page before recognition, here or in the worker processes."""
+        if self.settings.layout_processes:
+            job = LayoutJob(self.settings.preprocess, self.settings.segmenter, self.line_images,
+                            model if self.settings.upright_check else None,
+                            self.settings.predictor)  # fmt: skip
+            self.pool = LayoutPool(job, self.settings.layout_processes)
+            self.lay_out = self.pool.lay_out
         else:
-            paper = paper_grey(done.grey)
-            cuts = [extract_line(done.grey, line, paper=paper) for line in lines]
-        results = self.reader.predict([image for image, _ in cuts])
-        for line, (_, geometry), result in zip(lines, cuts, results, strict=True):
+            scorer = recogniser_scorer(self.reader) if self.settings.upright_check else None
+            preprocess = replace(self.settings.preprocess, upright_scorer=scorer)
+            self.lay_out = functools.partial(lay_out, settings=preprocess,
+                                             segmenter=Segmenter(self.settings.segmenter),
+                                             line_images=self.line_images)  # fmt: skip
+
+    def recognise(self, laid: LaidOut) -> None:
+        """Read every line of the laid-out page and attach the text (in the straightened frame)."""
+        results = self.reader.predict([image for image, _ in laid.cuts])
+        lines = laid.page.lines()
+        for line, (_, geometry), result in zip(lines, laid.cuts, results, strict=True):
             attach_text(line, result.text, result.confidence, result.chars, geometry,
                         glyphs=self.settings.glyphs)  # fmt: skip
             if result.text:
                 line.direction = result.direction
-        refine_by_text(found)
+        refine_by_text(laid.page)
 
     def process(self, page: PageImage, name: str, source_sha256: str) -> Page:
         """One scan page to a page document with text, in scan coordinates."""
-        analysed = analyse_layout(page, self.preprocess_settings, self.segmenter)
-        self.recognise(analysed.page, analysed.done)
-        result = to_scan(analysed.page, analysed.done, page, name, source_sha256)
+        laid = self.lay_out(page)
+        self.recognise(laid)
+        result = to_scan(laid.page, laid.transform, page, name, source_sha256)
         result.metadata.steps += [
-            *analysed.steps,
+            *laid.steps,
             step(
                 f"text recognition (CNN-LSTM, {self.decoding})",
                 {

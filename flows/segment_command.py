@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from flows.files import write_atomic
-from flows.pipeline import analyse_layout, to_scan
+from flows.page_layout import analyse_layout, to_scan
 from flows.preprocess import Failure, each_file, page_stem
 from flows.segmentation import Segmenter
 from flows.storage.base import sha256_hex
@@ -27,7 +27,7 @@ def segment_page(page: PageImage, name: str, source_sha256: str, settings: Prepr
                  segmenter: Segmenter) -> Page:  # fmt: skip
     """Lines of one page, in the scan's coordinates, with provenance."""
     analysed = analyse_layout(page, settings, segmenter)
-    result = to_scan(analysed.page, analysed.done, page, name, source_sha256)
+    result = to_scan(analysed.page, analysed.done.transform, page, name, source_sha256)
     result.metadata.steps += analysed.steps
     return result
 

@@ -65,6 +65,12 @@ class RunSettings(BaseModel):
         default=2, ge=1, le=256,
         description="Pages processed at once; their lines are recognised in shared batches.",
     )  # fmt: skip
+    layout_processes: int = Field(
+        default=0, ge=0, le=256,
+        description="Worker processes that preprocess and segment pages and cut their lines, "
+        "feeding this process's one recogniser (0: the page workers' threads do it). With a "
+        "GPU, give it the CPU cores and set workers to at least as many.",
+    )  # fmt: skip
     beam_width: int = Field(
         default=1, ge=1, le=64, description="1: greedy decoding; more: CTC prefix beam search."
     )
@@ -118,7 +124,8 @@ class RunSettings(BaseModel):
         segmenter = SegmenterSettings(self.segmenter, self.layout_model, self.device,
                                       self.direction)  # fmt: skip
         return PipelineSettings(self.preprocess(), self.predictor(), self.glyphs, self.line_images,
-                                segmenter, self.upright_check)  # fmt: skip
+                                segmenter, self.upright_check,
+                                self.layout_processes)  # fmt: skip
 
     def page_pipeline(self) -> PagePipeline:
         """This process's pipeline for these settings (its model loaded once per process)."""

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -83,3 +88,48 @@ def test_lines_are_cut_as_the_model_file_says_unless_the_settings_say_otherwise(
     model = LineRecognizer(ModelConfig(classes=codec.classes, channels=(8, 8, 8, 8, 8), hidden=8))
     save_model(model.eval(), codec, tmp_path / "plain.safetensors", "plain")
     assert PagePipeline(tmp_path / "plain.safetensors").line_images == "grey"  # nothing recorded
+
+
+@pytest.mark.slow
+def test_worker_processes_lay_pages_out_as_this_process_does_and_outlive_a_killed_worker(
+    tiny_model: Path,
+) -> None:
+    scan = np.ascontiguousarray(np.rot90(page_of_lines(LINES, size=29), 2))
+    page = PageImage(scan, 300.0, False, 0, 1, "PNG", "L")
+    here = PagePipeline(tiny_model).process(page, "scan.png", "ab" * 32)
+    pooled = PagePipeline(tiny_model, PipelineSettings(layout_processes=2), workers=2)
+    assert pooled.pool is not None
+    try:
+        there = pooled.process(page, "scan.png", "ab" * 32)
+        killed = [child.pid for child in multiprocessing.active_children()]
+        assert killed  # the pool's workers, as an out-of-memory killer would end them
+        for pid in killed:
+            os.kill(pid, signal.SIGKILL)
+        again = pooled.process(page, "scan.png", "ab" * 32)
+        assert not {child.pid for child in multiprocessing.active_children()} & set(killed)
+    finally:
+        pooled.pool.close()
+    # the worker's own recogniser settled the orientation, as this process's did
+    assert there.metadata.steps[-3].settings["orientation_decided_by"] == "scorer"
+    for result in (there, again):
+        assert result.text() == here.text()
+        baselines = [line.baseline for line in result.lines()]
+        assert baselines == [line.baseline for line in here.lines()]
+        assert result.metadata.steps[-3].settings == here.metadata.steps[-3].settings
+
+
+@pytest.mark.slow
+def test_a_script_without_a_main_guard_is_told_why_its_layout_workers_cannot_start(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from flows.pipeline import PagePipeline, PipelineSettings\n"
+        f"PagePipeline(Path({str(tiny_model)!r}), PipelineSettings(layout_processes=1))\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          check=False, timeout=300)  # fmt: skip
+    assert done.returncode != 0
+    assert "the layout worker processes could not start" in done.stderr
+    assert "if __name__ == '__main__':" in done.stderr

@@ -12,7 +12,8 @@ from recognition.language_model import CharLanguageModel
 
 def test_settings_that_change_outputs_change_the_hash(tmp_path: Path) -> None:
     base = RunSettings()
-    assert RunSettings(workers=8, page_timeout_s=5).settings_hash() == base.settings_hash()
+    unchanged = RunSettings(workers=8, layout_processes=4, page_timeout_s=5)
+    assert unchanged.settings_hash() == base.settings_hash()
     assert RunSettings(beam_width=8).settings_hash() != base.settings_hash()
     lm = tmp_path / "lm.json"
     CharLanguageModel.fit(["abc"], 2).save(lm)
