@@ -397,6 +397,10 @@ def bench_run(
     reader = report["recogniser"]
     typer.echo(f"recogniser busy {reader['busy_ratio']} of the run; {reader['lines_per_call']} "
                f"lines from {reader['pages_per_call']} pages per call")  # fmt: skip
+    layout = report["layout"]
+    typer.echo(f"CPU stages alone: {layout['pages_per_second']} pages/s, "
+               f"{layout['lines_per_second']} lines/s; feed ratio {report['feed_ratio']} "
+               "(≥ 1: they outpace the recogniser)")  # fmt: skip
     typer.echo(f"figures written to {out}")
 
 

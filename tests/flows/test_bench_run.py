@@ -37,3 +37,5 @@ def test_bench_run_scores_the_flow(tiny_model: Path, tmp_path: Path) -> None:
     assert report["accuracy"]["lines"]["f1"] == 1.0
     assert report["accuracy"]["cer"] < 0.3
     assert report["recogniser"]["lines"] == 6 and 0 < report["recogniser"]["busy_ratio"] <= 1
+    assert report["layout"]["pages"] == 2 and report["layout"]["lines"] == 6
+    assert report["layout"]["lines_per_second"] > 0 and report["feed_ratio"] > 0
