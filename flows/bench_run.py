@@ -48,7 +48,7 @@ def layout_speed(pipeline: PagePipeline, scans: list[Path], workers: int) -> dic
 
 def run_benchmark(src: Path, settings: RunSettings, limit: int | None = None) -> dict[str, Any]:
     """Run the flow over ``src`` (at most ``limit`` scans) and score it; JSON-ready."""
-    from flows.run.flow import ocr_run  # noqa: PLC0415  (Prefect only when benchmarking runs)
+    from flows.run.flow import run_flow  # noqa: PLC0415  (Prefect only when benchmarking runs)
 
     pipeline = settings.page_pipeline()
     reader = pipeline.reader
@@ -64,7 +64,7 @@ def run_benchmark(src: Path, settings: RunSettings, limit: int | None = None) ->
             shutil.copy2(scan, inputs / scan.name)
             if scan.with_suffix(".xml").exists():
                 shutil.copy2(scan.with_suffix(".xml"), truth / scan.with_suffix(".xml").name)
-        summary = ocr_run(str(inputs), str(work / "out"), settings)
+        summary = run_flow(str(inputs), str(work / "out"), settings)
         scores = evaluate(work / "out", truth)["summary"]
         layout = layout_speed(pipeline, chosen, settings.workers)
     finally:

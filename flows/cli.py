@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from tqdm import tqdm
@@ -46,9 +46,6 @@ from recognition.models import shipped_model
 from recognition.predictor import Precision, PredictorSettings
 from recognition.training import TrainSettings, train
 from recognition.weights import LineCut, load_model
-
-if TYPE_CHECKING:
-    from uuid import UUID
 
 T = TypeVar("T")
 
@@ -218,38 +215,25 @@ def run_command(
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(2) from err
     # Prefect is imported here, not at start-up: the other commands do not need it.
-    from flows.run.flow import FailurePolicyError, exit_code, ocr_run  # noqa: PLC0415
+    from flows.run.flow import FailurePolicyError, exit_code, run_flow  # noqa: PLC0415
     from flows.run.progress import ProgressBar, watching  # noqa: PLC0415
 
     wanted = sys.stderr.isatty() if show_progress is None else show_progress
     bar = ProgressBar() if wanted else None
     try:
         with watching(bar) if bar else contextlib.nullcontext():
-            state = ocr_run(src, dst, settings, return_state=True)
-        summary: dict[str, Any] = state.result()
+            summary = run_flow(src, dst, settings)
     except FailurePolicyError as err:
-        _settle_history(state.state_details.flow_run_id, err.summary)
         typer.echo(f"run stopped: {err}", err=True)
         raise typer.Exit(1) from err
     finally:
         if bar:
             bar.close()
-    _settle_history(state.state_details.flow_run_id, summary)
     typer.echo(
         f"{summary['pages']} pages: {summary['done']} done, {summary['skipped']} already done, "
         f"{summary['failed']} failed; report: {dst.rstrip('/')}/{REPORT_KEY}"
     )
     raise typer.Exit(exit_code(summary))
-
-
-def _settle_history(flow_run_id: UUID | None, summary: dict[str, Any]) -> None:
-    """On Prefect's temporary server, let it record the whole run before it is stopped."""
-    from flows.run.settle import history_recorded  # noqa: PLC0415
-
-    if not history_recorded(flow_run_id, summary):
-        note = "Prefect's temporary server had not recorded every task run in time"
-        typer.echo(f"note: {note}; its history of this run is short (the manifest is complete)",
-                   err=True)  # fmt: skip
 
 
 @app.command("inspect")

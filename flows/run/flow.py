@@ -11,9 +11,12 @@ the manifest, the report and a Prefect markdown artifact.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -28,7 +31,7 @@ os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE", "1
 os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE", "100")
 os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL", "1")
 
-from prefect import Flow, flow, get_run_logger, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
@@ -46,6 +49,7 @@ from flows.run.manifest import (
 )
 from flows.run.process import RunContext, failed_record, process_input
 from flows.run.settings import IMAGE_SUFFIXES, RunSettings, load_settings
+from flows.run.settle import history_recorded, on_temporary_server
 from flows.storage import Storage, open_storage
 from recognition.weights import file_sha256
 
@@ -53,11 +57,6 @@ from recognition.weights import file_sha256
 def exit_code(summary: dict[str, Any]) -> int:
     """0 when every page is done (or was already), 3 when some failed within the policy."""
     return 3 if summary["failed"] else 0
-
-
-def task_runs_of(summary: dict[str, Any]) -> int:
-    """The task runs a run made: the listing and one per input it started."""
-    return int(summary["inputs"]) + 1
 
 
 class FailurePolicyError(RuntimeError):
@@ -180,9 +179,29 @@ def ocr_run(
     return summary
 
 
-def on_temporary_server() -> bool:
-    """Whether flows run against a server that this process starts and stops."""
-    return not PREFECT_API_URL.value()
+@contextlib.contextmanager
+def _server_for_workers(task_runner: TaskRunner[Any] | None) -> Iterator[None]:
+    """Hand another task runner's workers this process's temporary server, if it uses one.
+
+    Without ``PREFECT_API_URL``, the workers of another task runner (Dask,
+    say) would each start a temporary server of their own and record their
+    tasks there.
+    """
+    if task_runner is None or not on_temporary_server():
+        yield
+        return
+    server = SubprocessASGIServer()  # the one Prefect's client starts here (started once)
+    server.start()
+    with temporary_settings({PREFECT_API_URL: server.api_url}):
+        yield
+
+
+def _settle(flow_run_id: Any, summary: dict[str, Any]) -> None:
+    if not history_recorded(flow_run_id, summary):
+        logging.getLogger(__name__).warning(
+            "Prefect's temporary server had not recorded every task run in time; its history "
+            "of this run is short (the manifest is complete)"
+        )
 
 
 def run_flow(
@@ -190,16 +209,20 @@ def run_flow(
 ) -> dict[str, Any]:
     """Run :func:`ocr_run`, on another task runner (Dask, say) when one is given.
 
-    Without ``PREFECT_API_URL``, the workers of another task runner would each
-    start a temporary server of their own and record their tasks there; they
-    are given this process's temporary server instead.
+    On Prefect's temporary server (no ``PREFECT_API_URL``), it returns, or
+    raises :class:`FailurePolicyError`, once that server has recorded every
+    task run of the run (waiting a bounded time), so that Prefect's history of
+    the run is whole before the process ends and the server with it.
     """
-    if task_runner is None:
-        return ocr_run(src, dst, settings)
-    runner: Flow[..., dict[str, Any]] = ocr_run.with_options(task_runner=task_runner)
-    if not on_temporary_server():
-        return runner(src, dst, settings)
-    server = SubprocessASGIServer()  # the one Prefect's client starts here (started once)
-    server.start()
-    with temporary_settings({PREFECT_API_URL: server.api_url}):
-        return runner(src, dst, settings)
+    temporary = on_temporary_server()
+    runner = ocr_run if task_runner is None else ocr_run.with_options(task_runner=task_runner)
+    with _server_for_workers(task_runner):
+        state = runner(src, dst, settings, return_state=True)
+        flow_run_id = state.state_details.flow_run_id if temporary else None
+        try:
+            summary: dict[str, Any] = state.result()
+        except FailurePolicyError as err:
+            _settle(flow_run_id, err.summary)
+            raise
+        _settle(flow_run_id, summary)
+    return summary

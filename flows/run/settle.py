@@ -5,8 +5,9 @@ stops it when the process exits. Task runs reach its database through an event
 queue that lags behind the run; stopping the server with events still queued
 logs tracebacks after a run that went well and leaves the run's history (what
 ``prefect server start`` later shows from the same database) short of pages.
-``archive-ocr run`` therefore waits, for a bounded time, until the server holds
-every task run of the flow run in a final state.
+:func:`~flows.run.flow.run_flow` (``archive-ocr run``, ``bench run``)
+therefore waits, for a bounded time, until the server holds every task run of
+the flow run in a final state.
 """
 
 from __future__ import annotations
@@ -16,10 +17,19 @@ from typing import Any
 from uuid import UUID
 
 from prefect.client.orchestration import get_client
-
-from flows.run.flow import on_temporary_server, task_runs_of
+from prefect.settings import PREFECT_API_URL
 
 FINAL_STATES = ("COMPLETED", "FAILED", "CANCELLED", "CRASHED")
+
+
+def on_temporary_server() -> bool:
+    """Whether flows run against a server that this process starts and stops."""
+    return not PREFECT_API_URL.value()
+
+
+def task_runs_of(summary: dict[str, Any]) -> int:
+    """The task runs a run made: the listing and one per input it started."""
+    return int(summary["inputs"]) + 1
 
 
 def recorded_task_runs(flow_run_id: UUID) -> int:
@@ -47,7 +57,7 @@ def wait_until_recorded(
 
 
 def history_recorded(flow_run_id: UUID | None, summary: dict[str, Any]) -> bool:
-    """False only when a temporary server failed to record the whole run in time."""
-    if flow_run_id is None or not on_temporary_server():
+    """Wait until the server has recorded the whole run; False when it did not in time."""
+    if flow_run_id is None:
         return True
     return wait_until_recorded(flow_run_id, task_runs_of(summary))

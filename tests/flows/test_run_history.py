@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from flows.run.flow import ocr_run, task_runs_of
+from flows.run.flow import ocr_run
 from flows.run.settings import RunSettings
-from flows.run.settle import recorded_task_runs, wait_until_recorded
+from flows.run.settle import recorded_task_runs, task_runs_of, wait_until_recorded
 from tests.conftest import tiny_texts
 from tests.factories import page_of_lines
 
