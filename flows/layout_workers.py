@@ -40,6 +40,11 @@ ATTEMPTS = 2
 """Pools a page may go through: one more after a worker died while holding it."""
 
 
+def may_start_workers() -> bool:
+    """False in a daemonic process (a Dask worker, say), which may not start processes."""
+    return not multiprocessing.current_process().daemon
+
+
 class LayoutWorkerError(RuntimeError):
     """The page's layout worker process died on every attempt."""
 

@@ -10,12 +10,13 @@ process many, as OCR-D processors do).
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from flows.layout_workers import LayoutJob, LayoutPool
+from flows.layout_workers import LayoutJob, LayoutPool, may_start_workers
 from flows.page_layout import LaidOut, lay_out, to_scan
 from flows.provenance import step
 from flows.segmentation import Segmenter, SegmenterSettings
@@ -67,11 +68,17 @@ class PagePipeline:
         self.pool: LayoutPool | None = None
         self.lay_out: Callable[[PageImage], LaidOut]
         """Every stage of a page before recognition, here or in the worker processes."""
-        if self.settings.layout_processes:
+        processes = self.settings.layout_processes
+        if processes and not may_start_workers():
+            logging.getLogger(__name__).warning(
+                "layout_processes=%d left aside: this daemonic process (a Dask worker?) may not "
+                "start processes, so its page threads lay pages out", processes)  # fmt: skip
+            processes = 0
+        if processes:
             job = LayoutJob(self.settings.preprocess, self.settings.segmenter, self.line_images,
                             model if self.settings.upright_check else None,
                             self.settings.predictor)  # fmt: skip
-            self.pool = LayoutPool(job, self.settings.layout_processes)
+            self.pool = LayoutPool(job, processes)
             self.lay_out = self.pool.lay_out
         else:
             scorer = recogniser_scorer(self.reader) if self.settings.upright_check else None

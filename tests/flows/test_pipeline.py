@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from multiprocessing.queues import Queue
 from pathlib import Path
 
 import numpy as np
@@ -133,3 +134,21 @@ def test_a_script_without_a_main_guard_is_told_why_its_layout_workers_cannot_sta
     assert done.returncode != 0
     assert "the layout worker processes could not start" in done.stderr
     assert "if __name__ == '__main__':" in done.stderr
+
+
+def _pool_in_daemon(model: str, answer: Queue[bool]) -> None:
+    """Run in a daemonic process: whether a pipeline asking for layout processes got a pool."""
+    pipeline = PagePipeline(Path(model), PipelineSettings(layout_processes=2))
+    answer.put(pipeline.pool is not None)
+
+
+@pytest.mark.slow
+def test_a_daemonic_process_lays_pages_out_in_its_threads(tiny_model: Path) -> None:
+    """Dask's worker processes are daemonic: they may not start processes of their own."""
+    spawn = multiprocessing.get_context("spawn")
+    answer: Queue[bool] = spawn.Queue()
+    child = spawn.Process(target=_pool_in_daemon, args=(str(tiny_model), answer), daemon=True)
+    child.start()
+    got_pool = answer.get(timeout=120)
+    child.join(timeout=60)
+    assert child.exitcode == 0 and got_pool is False
