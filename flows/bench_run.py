@@ -39,7 +39,8 @@ def layout_speed(pipeline: PagePipeline, scans: list[Path], workers: int) -> dic
     pages = [load_first_page(scan.read_bytes()) for scan in scans]
     started = time.perf_counter()
     with ThreadPoolExecutor(workers) as threads:
-        lines = sum(len(laid.cuts) for laid in threads.map(pipeline.lay_out, pages))
+        laid = threads.map(pipeline.lay_out, pages, [None] * len(pages))
+        lines = sum(len(page.cuts) for page in laid)
     seconds = time.perf_counter() - started
     return {"pages": len(pages), "lines": lines, "seconds": round(seconds, 3),
             "pages_per_second": round(len(pages) / seconds, 4),

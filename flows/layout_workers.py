@@ -13,16 +13,25 @@ Workers are spawned, not forked: this process runs threads (the recogniser's,
 Prefect's), which a fork does not copy safely. A worker that dies (killed,
 out of memory) breaks the whole pool; the pool is then replaced and the pages
 it held are tried once more on the new one, so only a page that takes a
-second pool down with it fails, with a reason.
+second pool down with it fails, with a reason. A page over its time limit
+has its pool's workers killed (a page thread cannot be stopped, a process
+can), so a runaway page stops burning a core; the other pages it held are
+tried again on a fresh pool.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
+import queue
+import signal
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from multiprocessing.queues import Queue
 from pathlib import Path
 
 import torch
@@ -72,8 +81,27 @@ _WORKER: dict[str, _Stage] = {}
 """This worker process's stage, set up once by :func:`_start`."""
 
 
-def _start(job: LayoutJob) -> None:
+@dataclass(frozen=True, slots=True)
+class _Workers:
+    """One process pool and the process ids its workers report as they start."""
+
+    executor: ProcessPoolExecutor
+    started: Queue[int]
+
+    def kill(self) -> None:
+        """SIGKILL to every worker of this pool (none are reused afterwards)."""
+        while True:
+            try:
+                pid = self.started.get_nowait()
+            except queue.Empty:
+                return
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _start(job: LayoutJob, started: Queue[int]) -> None:
     """Set up a worker process: one thread for torch (the processes are the parallelism)."""
+    started.put(os.getpid())
     torch.set_num_threads(1)
     scorer = None
     if job.upright_model is not None:
@@ -102,53 +130,61 @@ class LayoutPool:
         self.job = job
         self.processes = processes
         self._lock = threading.Lock()
-        self._pool = self._new_pool()
+        self._workers = self._new_workers()
         try:
-            self._pool.submit(_ready).result()
+            self._workers.executor.submit(_ready).result()
         except BrokenProcessPool as err:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._workers.executor.shutdown(wait=False, cancel_futures=True)
             raise RuntimeError(
                 f"the layout worker processes could not start ({err}); a script that sets "
                 "layout_processes must start its work under `if __name__ == '__main__':`, "
                 "as Python's spawned processes import the script again"
             ) from err
 
-    def _new_pool(self) -> ProcessPoolExecutor:
+    def _new_workers(self) -> _Workers:
         spawn = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(self.processes, mp_context=spawn, initializer=_start,
-                                   initargs=(self.job,))  # fmt: skip
+        started: Queue[int] = spawn.Queue()
+        executor = ProcessPoolExecutor(self.processes, mp_context=spawn, initializer=_start,
+                                       initargs=(self.job, started))  # fmt: skip
+        return _Workers(executor, started)
 
-    def _submit(self, page: PageImage) -> tuple[ProcessPoolExecutor, Future[LaidOut] | None]:
+    def _submit(self, page: PageImage) -> tuple[_Workers, Future[LaidOut] | None]:
         with self._lock:
-            pool = self._pool
+            workers = self._workers
             try:
-                return pool, pool.submit(_lay_out, page)
+                return workers, workers.executor.submit(_lay_out, page)
             except BrokenProcessPool:
-                return pool, None
+                return workers, None
 
-    def _replace(self, broken: ProcessPoolExecutor) -> None:
-        """A fresh pool in place of ``broken`` (once, however many threads saw it break)."""
+    def _replace(self, old: _Workers, kill: bool = False) -> None:
+        """Fresh workers in place of ``old`` (once, however many threads saw it break)."""
         with self._lock:
-            if self._pool is broken:
-                self._pool = self._new_pool()
-        broken.shutdown(wait=False, cancel_futures=True)
+            if self._workers is old:
+                self._workers = self._new_workers()
+        if kill:
+            old.kill()
+        old.executor.shutdown(wait=False, cancel_futures=True)
 
-    def lay_out(self, page: PageImage) -> LaidOut:
-        """The page laid out by a worker process.
+    def lay_out(self, page: PageImage, timeout_s: float | None = None) -> LaidOut:
+        """The page laid out by a worker process, within ``timeout_s`` seconds per try.
 
         Raises:
+            TimeoutError: the page took longer; the workers of its pool were killed.
             LayoutWorkerError: a worker died while holding the page, on every attempt.
             Exception: whatever the stages raised for this page (it fails alone).
         """
         reason = "the pool was broken"
         for _ in range(ATTEMPTS):
-            pool, future = self._submit(page)
+            workers, future = self._submit(page)
             try:
                 if future is not None:
-                    return future.result()
+                    return future.result(timeout_s)
             except BrokenProcessPool as err:
                 reason = str(err)
-            self._replace(pool)
+            except FutureTimeout:
+                self._replace(workers, kill=True)
+                raise
+            self._replace(workers)
         raise LayoutWorkerError(
             f"a layout worker process died while it held this page, on each of {ATTEMPTS} "
             f"tries (killed, or out of memory?): {reason}"
@@ -157,4 +193,4 @@ class LayoutPool:
     def close(self) -> None:
         """Stop the worker processes once the pages they hold are done."""
         with self._lock:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._workers.executor.shutdown(wait=True, cancel_futures=True)

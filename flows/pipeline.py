@@ -66,8 +66,11 @@ class PagePipeline:
         self.model = ModelRef(loaded.name, loaded.sha256)
         self.decoding, self.decoding_parameters = describe_decoding(self.settings.predictor)
         self.pool: LayoutPool | None = None
-        self.lay_out: Callable[[PageImage], LaidOut]
-        """Every stage of a page before recognition, here or in the worker processes."""
+        self.lay_out: Callable[[PageImage, float | None], LaidOut]
+        """Every stage of a page before recognition, here or in the worker processes.
+
+        The second argument is a time limit, which only worker processes can enforce.
+        """
         processes = self.settings.layout_processes
         if processes and not may_start_workers():
             logging.getLogger(__name__).warning(
@@ -83,9 +86,10 @@ class PagePipeline:
         else:
             scorer = recogniser_scorer(self.reader) if self.settings.upright_check else None
             preprocess = replace(self.settings.preprocess, upright_scorer=scorer)
-            self.lay_out = functools.partial(lay_out, settings=preprocess,
-                                             segmenter=Segmenter(self.settings.segmenter),
-                                             line_images=self.line_images)  # fmt: skip
+            here = functools.partial(lay_out, settings=preprocess,
+                                     segmenter=Segmenter(self.settings.segmenter),
+                                     line_images=self.line_images)  # fmt: skip
+            self.lay_out = lambda page, _timeout_s: here(page)
 
     def recognise(self, laid: LaidOut) -> None:
         """Read every line of the laid-out page and attach the text (in the straightened frame)."""
@@ -98,9 +102,15 @@ class PagePipeline:
                 line.direction = result.direction
         refine_by_text(laid.page)
 
-    def process(self, page: PageImage, name: str, source_sha256: str) -> Page:
-        """One scan page to a page document with text, in scan coordinates."""
-        laid = self.lay_out(page)
+    def process(
+        self, page: PageImage, name: str, source_sha256: str, timeout_s: float | None = None
+    ) -> Page:
+        """One scan page to a page document with text, in scan coordinates.
+
+        ``timeout_s`` bounds the layout stages in worker processes (their worker is
+        killed past it, raising TimeoutError); callers bound the whole page themselves.
+        """
+        laid = self.lay_out(page, timeout_s)
         self.recognise(laid)
         result = to_scan(laid.page, laid.transform, page, name, source_sha256)
         result.metadata.steps += [

@@ -77,10 +77,14 @@ def _read(ctx: RunContext, key: str) -> bytes:
 
 
 def _with_timeout(ctx: RunContext, page: PageImage, name: str, sha: str) -> Page:
-    """Process a page, giving up after the page timeout (the worker thread is abandoned)."""
+    """Process a page, giving up after the page timeout.
+
+    The page's thread is abandoned; a layout worker process holding the page is
+    killed once the limit has passed (:mod:`flows.layout_workers`).
+    """
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="page")
     try:
-        future = pool.submit(ctx.pipeline.process, page, name, sha)
+        future = pool.submit(ctx.pipeline.process, page, name, sha, ctx.settings.page_timeout_s)
         return future.result(ctx.settings.page_timeout_s)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
@@ -102,7 +106,7 @@ def _page(ctx: RunContext, key: str, sha: str, page: PageImage) -> PageRecord:
     started = time.perf_counter()
     try:
         doc = _with_timeout(ctx, page, key.rsplit("/", 1)[-1], sha)
-    except FutureTimeout:
+    except FutureTimeout:  # TimeoutError itself, which a layout worker's limit raises too
         reason = f"timeout: over {ctx.settings.page_timeout_s:g} s"
         return failed_record(ctx, key, number, reason, sha)
     except Exception as err:

@@ -92,7 +92,7 @@ def test_lines_are_cut_as_the_model_file_says_unless_the_settings_say_otherwise(
 
 
 @pytest.mark.slow
-def test_worker_processes_lay_pages_out_as_this_process_does_and_outlive_a_killed_worker(
+def test_worker_processes_lay_pages_out_as_this_process_does_and_outlive_lost_workers(
     tiny_model: Path,
 ) -> None:
     scan = np.ascontiguousarray(np.rot90(page_of_lines(LINES, size=29), 2))
@@ -108,6 +108,14 @@ def test_worker_processes_lay_pages_out_as_this_process_does_and_outlive_a_kille
             os.kill(pid, signal.SIGKILL)
         again = pooled.process(page, "scan.png", "ab" * 32)
         assert not {child.pid for child in multiprocessing.active_children()} & set(killed)
+        # past its time limit, the page's worker is killed, not left running
+        running = multiprocessing.active_children()
+        with pytest.raises(TimeoutError):
+            pooled.process(page, "scan.png", "ab" * 32, timeout_s=0.01)
+        for worker in running:
+            worker.join(30)
+            assert worker.exitcode == -signal.SIGKILL  # not left to finish the page
+        assert pooled.process(page, "scan.png", "ab" * 32).text() == here.text()
     finally:
         pooled.pool.close()
     # the worker's own recogniser settled the orientation, as this process's did

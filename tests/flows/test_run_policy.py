@@ -44,3 +44,25 @@ def test_run_stops_when_too_many_pages_fail(tiny_model: Path, tmp_path: Path) ->
     result = CliRunner().invoke(app, command)
     assert result.exit_code == 1, result.output
     assert f"run stopped: {stopped}" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+@pytest.mark.parametrize("layout_processes", [0, 1])
+def test_a_page_over_its_time_limit_fails_with_the_reason_and_writes_nothing(
+    tiny_model: Path, tmp_path: Path, layout_processes: int
+) -> None:
+    src, dst = tmp_path / "src", tmp_path / "dst"
+    src.mkdir()
+    for n in range(2):
+        Image.fromarray(page_of_lines(tiny_texts(2, seed=n))).save(src / f"p{n}.png")
+    settings = RunSettings(model=tiny_model, page_timeout_s=0.001,
+                           layout_processes=layout_processes)  # fmt: skip
+    summary = ocr_run(str(src), str(dst), settings)
+    assert summary["failed"] == 2 and summary["done"] == 0
+    manifest = json.loads((dst / MANIFEST_KEY).read_text())
+    assert {p["reason"] for p in manifest["pages"]} == {"timeout: over 0.001 s"}
+    assert not list(dst.glob("*.xml"))
+    # the same pages within a sensible limit are done: the limit, not the pages, failed them
+    settings = settings.model_copy(update={"page_timeout_s": 600.0})
+    assert ocr_run(str(src), str(dst), settings)["done"] == 2
