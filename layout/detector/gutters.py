@@ -59,10 +59,10 @@ class Edge:
 def _clusters(positions: np.ndarray, pitch: float, enough: float) -> list[tuple[float, np.ndarray]]:
     """Positions shared (within a quarter pitch) by ``enough`` values: centres and members."""
     found: list[tuple[float, np.ndarray]] = []
-    for value in np.sort(positions):
-        close = np.abs(positions - value) <= 0.25 * pitch
+    near = np.abs(positions[None, :] - np.sort(positions)[:, None]) <= 0.25 * pitch
+    for close in near[near.sum(axis=1) >= enough]:  # in position order; medians only where due
         centre = float(np.median(positions[close]))
-        if close.sum() >= enough and all(abs(centre - c) > 0.5 * pitch for c, _ in found):
+        if all(abs(centre - c) > 0.5 * pitch for c, _ in found):
             found.append((centre, close))
     return found
 
