@@ -7,7 +7,6 @@ from typing import Any
 
 from flows.storage.base import Storage, StorageError
 from flows.storage.local import LocalStorage
-from flows.storage.s3 import S3Storage
 
 
 def open_storage(location: str, client: Any | None = None) -> Storage:
@@ -16,6 +15,9 @@ def open_storage(location: str, client: Any | None = None) -> Storage:
         bucket, _, prefix = location[len("s3://") :].partition("/")
         if not bucket:
             raise StorageError(f"no bucket in {location!r}; expected s3://bucket/prefix")
+        # boto3 only where S3 is used: the commands that never touch it start without it
+        from flows.storage.s3 import S3Storage  # noqa: PLC0415
+
         return S3Storage(bucket, prefix, client=client)
     if "://" in location:
         raise StorageError(f"unsupported location {location!r}: use a folder or s3://")
