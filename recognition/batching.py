@@ -1,6 +1,8 @@
 """One recogniser serving many page workers: lines of several pages read in one batch.
 
-Page workers (threads) cut their lines and call :meth:`SharedReader.predict`;
+Page workers (threads) cut their lines and call :meth:`SharedReader.predict`,
+which scales them to the model's height in the caller's thread (OpenCV lets
+go of the GIL, so callers do it side by side, not the one reader thread);
 a single reader thread owns the model, takes every request waiting in its
 queue (up to ``max_lines`` lines), waits a moment for more while fewer
 requests than workers are queued, and runs them as one call of the
@@ -25,12 +27,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from recognition.decoding import Recognized
-from recognition.predictor import Predictor
+from recognition.predictor import Predictor, PreparedLine
 
 
 @dataclass(slots=True)
 class _Request:
-    lines: Sequence[np.ndarray]
+    lines: Sequence[PreparedLine]
     future: Future[list[Recognized]] = field(default_factory=Future)
 
 
@@ -95,7 +97,7 @@ class SharedReader:
             return []
         if not self._thread.is_alive():
             raise RuntimeError("the recogniser thread has stopped")
-        request = _Request(lines)
+        request = _Request(self.predictor.prepare(lines))  # scaled here: callers in parallel
         with self._lock:
             if self.stats.first_request is None:
                 self.stats.first_request = time.perf_counter()
@@ -142,7 +144,7 @@ class SharedReader:
         lines = [line for request in taken for line in request.lines]
         started = time.perf_counter()
         try:
-            results = self.predictor.predict(lines)
+            results = self.predictor.predict_prepared(lines)
         except Exception as err:  # every caller learns of it; the thread goes on
             for request in taken:
                 request.future.set_exception(err)

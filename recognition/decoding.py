@@ -10,6 +10,7 @@ non-space characters; a word's confidence is the mean of its characters'.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -79,30 +80,57 @@ class GreedyDecoder:
     def __init__(self, codec: Codec, scale: float = WIDTH_REDUCTION) -> None:
         self.codec = codec
         self.scale = scale
+        self._texts = ["", *codec.symbols]  # by label; the blank's text is never used
 
     def decode(self, probs: np.ndarray) -> Recognized:
         """Decode one line from its (T, C) probabilities (not log)."""
         if probs.size == 0:
             return Recognized("", 0.0)
         best = probs.argmax(axis=1)
-        chars: list[Char] = []
-        start = 0
-        for t in range(1, len(best) + 1):
-            if t < len(best) and best[t] == best[start]:
-                continue
-            label = int(best[start])
-            if label != BLANK:
-                confidence = float(probs[start:t, label].max())
-                text = self.codec.decode([label])
-                chars.append(Char(text, confidence, start * self.scale, t * self.scale))
-            start = t
-        line_confidence = float(np.mean([c.confidence for c in chars])) if chars else 0.0
-        return Recognized("".join(c.text for c in chars), line_confidence, chars)
+        return self._from_best(best, probs[np.arange(len(best)), best], 1.0)
 
     def decode_batch(self, log_probs: np.ndarray, lengths: np.ndarray) -> list[Recognized]:
         """Decode (T, B, C) log-probabilities, each line up to its own length."""
-        probs = np.exp(log_probs)
-        return [self.decode(probs[: int(n), b]) for b, n in enumerate(lengths)]
+        best = log_probs.argmax(axis=2)
+        peak = np.exp(np.take_along_axis(log_probs, best[..., None], axis=2)[..., 0])
+        return self.decode_peaks(best, peak, lengths, [1.0] * len(lengths))
+
+    def decode_peaks(
+        self, best: np.ndarray, peak: np.ndarray, lengths: np.ndarray, ratios: Sequence[float]
+    ) -> list[Recognized]:
+        """Decode from each frame's best label and its probability, (T, B) each.
+
+        That is all greedy decoding needs, so a GPU hands over two small arrays
+        instead of every class's log-probability; the x ranges are multiplied by
+        each line's ``ratios`` (input-image pixels per model-input pixel). On a
+        GPU this runs on one CPU thread for every line read: it must stay cheap.
+        """
+        return [self._from_best(best[: int(n), b], peak[: int(n), b], ratio)
+                for b, (n, ratio) in enumerate(zip(lengths, ratios, strict=True))]  # fmt: skip
+
+    def _from_best(self, best: np.ndarray, peak: np.ndarray, ratio: float) -> Recognized:
+        """The line from each frame's best label and its probability (runs merged, no blanks).
+
+        Within a run of one label every frame's best class is that label, so the
+        character's confidence, its highest probability, is the run's highest peak.
+        """
+        if len(best) == 0:
+            return Recognized("", 0.0)
+        starts = np.flatnonzero(np.concatenate(([True], best[1:] != best[:-1])))
+        ends = np.append(starts[1:], len(best))
+        peaks = np.maximum.reduceat(peak, starts)
+        kept = best[starts] != BLANK
+        texts, scale, known = self._texts, self.scale, len(self._texts)
+        chars = [
+            Char(texts[label] if label < known else "", confidence, start * scale * ratio,
+                 end * scale * ratio)
+            for label, confidence, start, end in zip(
+                best[starts][kept].tolist(), peaks[kept].tolist(),
+                starts[kept].tolist(), ends[kept].tolist(), strict=True,
+            )
+        ]  # fmt: skip
+        line_confidence = float(np.mean([c.confidence for c in chars])) if chars else 0.0
+        return Recognized("".join(c.text for c in chars), line_confidence, chars)
 
 
 def in_logical_order(recognised: Recognized) -> Recognized:

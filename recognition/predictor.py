@@ -11,7 +11,7 @@ x positions come back in the pixels of each input line image.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -20,7 +20,7 @@ import torch
 
 from recognition.beam import BeamDecoder, BeamSettings
 from recognition.codec import Codec
-from recognition.decoding import GreedyDecoder, Recognized, in_logical_order
+from recognition.decoding import Char, GreedyDecoder, Recognized, in_logical_order
 from recognition.language_model import CharLanguageModel
 from recognition.lines import normalize_line, pad_batch, width_batches
 from recognition.weights import LoadedModel, file_sha256
@@ -46,8 +46,20 @@ class PredictorSettings:
     """Word list (one per line) whose words the beam search prefers."""
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedLine:
+    """A line image scaled to the model's height and inverted, and its width as cut."""
+
+    pixels: np.ndarray
+    source_width: int
+
+
 class Predictor:
-    """Recognises batches of line images with one loaded model."""
+    """Recognises batches of line images with one loaded model.
+
+    :meth:`predict` is :meth:`prepare` (scaling, in any thread: the model is
+    not touched) then :meth:`predict_prepared` (the network and the decoding).
+    """
 
     def __init__(self, loaded: LoadedModel, settings: PredictorSettings | None = None) -> None:
         self.settings = settings or PredictorSettings()
@@ -67,25 +79,46 @@ class Predictor:
 
         Text comes back in logical order, right-to-left lines marked as such.
         """
+        return self.predict_prepared(self.prepare(lines))
+
+    def prepare(self, lines: Sequence[np.ndarray]) -> list[PreparedLine]:
+        """Line images scaled to the model's input height; safe to call from any thread."""
         height = self.model.config.height
-        normalised = [normalize_line(line, height) for line in lines]
-        widths = [n.shape[1] for n in normalised]
-        results: list[Recognized | None] = [None] * len(lines)
+        return [PreparedLine(normalize_line(line, height), line.shape[1]) for line in lines]
+
+    def predict_prepared(self, prepared: Sequence[PreparedLine]) -> list[Recognized]:
+        """Recognise prepared lines, in the order given (as :meth:`predict`)."""
+        widths = [line.pixels.shape[1] for line in prepared]
+        results: list[Recognized | None] = [None] * len(prepared)
         dtype = self._dtype()
         for batch in width_batches(widths, self.settings.max_batch, self.settings.max_pixels):
-            images, batch_widths = pad_batch([normalised[i] for i in batch])
+            images, batch_widths = pad_batch([prepared[i].pixels for i in batch])
             images = images.to(self.settings.device)
             with torch.inference_mode(), torch.autocast(
                 self.settings.device.split(":")[0], dtype=dtype or torch.float32,
                 enabled=dtype is not None,
             ):  # fmt: skip
                 out = self.model(images, batch_widths.to(self.settings.device))
-            log_probs = out["log_probs"].float().cpu().numpy()
-            decoded = self.decoder.decode_batch(log_probs, out["lengths"].cpu().numpy())
+            ratios = [prepared[i].source_width / widths[i] for i in batch]
+            decoded = self._decode(out["log_probs"].float(), out["lengths"].cpu().numpy(), ratios)
             for i, recognised in zip(batch, decoded, strict=True):
-                scaled = _to_input_pixels(recognised, lines[i].shape[1] / widths[i])
-                results[i] = in_logical_order(scaled)
+                results[i] = in_logical_order(recognised)
         return [r if r is not None else Recognized("", 0.0) for r in results]
+
+    def _decode(
+        self, log_probs: torch.Tensor, lengths: np.ndarray, ratios: list[float]
+    ) -> list[Recognized]:
+        """Lines from (T, B, C) log-probabilities, x ranges in input-image pixels.
+
+        Greedy decoding takes each frame's best class and its probability where
+        the network ran (on a GPU: two small arrays cross over, not all classes).
+        """
+        if isinstance(self.decoder, GreedyDecoder):
+            peak, best = log_probs.max(dim=2)
+            return self.decoder.decode_peaks(best.cpu().numpy(), peak.exp().cpu().numpy(),
+                                             lengths, ratios)  # fmt: skip
+        decoded = self.decoder.decode_batch(log_probs.cpu().numpy(), lengths)
+        return [_to_input_pixels(r, ratio) for r, ratio in zip(decoded, ratios, strict=True)]
 
 
 def uses_beam_search(settings: PredictorSettings) -> bool:
@@ -124,5 +157,5 @@ def decoder_for(codec: Codec, settings: PredictorSettings) -> GreedyDecoder | Be
 
 
 def _to_input_pixels(recognised: Recognized, scale: float) -> Recognized:
-    chars = [replace(c, x0=c.x0 * scale, x1=c.x1 * scale) for c in recognised.chars]
+    chars = [Char(c.text, c.confidence, c.x0 * scale, c.x1 * scale) for c in recognised.chars]
     return Recognized(recognised.text, recognised.confidence, chars)

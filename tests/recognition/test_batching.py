@@ -11,7 +11,7 @@ import pytest
 
 from recognition.batching import SharedReader
 from recognition.decoding import Recognized
-from recognition.predictor import Predictor
+from recognition.predictor import Predictor, PreparedLine
 from recognition.weights import load_model
 from tests.conftest import tiny_training_lines
 
@@ -19,10 +19,10 @@ from tests.conftest import tiny_training_lines
 class FailingPredictor(Predictor):
     """A real predictor that refuses lines wider than 2,000 pixels (as a GPU out of memory)."""
 
-    def predict(self, lines: Sequence[np.ndarray]) -> list[Recognized]:
-        if any(line.shape[1] > 2000 for line in lines):
+    def predict_prepared(self, lines: Sequence[PreparedLine]) -> list[Recognized]:
+        if any(line.source_width > 2000 for line in lines):
             raise MemoryError("line too wide for this device")
-        return super().predict(lines)
+        return super().predict_prepared(lines)
 
 
 def test_callers_get_their_own_lines_read_together(tiny_model: Path) -> None:
