@@ -44,8 +44,12 @@ class CharLike(Protocol):
         ...
 
 
-def _word(run: Sequence[CharLike], geometry: LineGeometry) -> Word:
-    glyphs = [Glyph(c.text, geometry.span_polygon(c.x0, c.x1), c.confidence) for c in run]
+def _word(run: Sequence[CharLike], geometry: LineGeometry, with_glyphs: bool) -> Word:
+    glyphs = (
+        [Glyph(c.text, geometry.span_polygon(c.x0, c.x1), c.confidence) for c in run]
+        if with_glyphs
+        else []
+    )  # placing every character is most of the work: only when asked for
     return Word(
         text="".join(c.text for c in run),
         polygon=geometry.span_polygon(min(c.x0 for c in run), max(c.x1 for c in run)),
@@ -74,11 +78,8 @@ def attach_text(
     for char in [*chars, None]:
         if char is None or char.text.isspace():
             if run:
-                words.append(_word(run, geometry))
+                words.append(_word(run, geometry, glyphs))
             run = []
         else:
             run.append(char)
-    if not glyphs:
-        for word in words:
-            word.glyphs = []
     line.words = words
