@@ -21,17 +21,13 @@ tried again on a fresh pool.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
-import os
-import queue
-import signal
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from multiprocessing.queues import Queue
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import torch
@@ -81,27 +77,26 @@ _WORKER: dict[str, _Stage] = {}
 """This worker process's stage, set up once by :func:`_start`."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Workers:
-    """One process pool and the process ids its workers report as they start."""
+def _processes_of(executor: ProcessPoolExecutor) -> list[BaseProcess]:
+    """The executor's worker processes, from its own table.
 
-    executor: ProcessPoolExecutor
-    started: Queue[int]
-
-    def kill(self) -> None:
-        """SIGKILL to every worker of this pool (none are reused afterwards)."""
-        while True:
-            try:
-                pid = self.started.get_nowait()
-            except queue.Empty:
-                return
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+    Python 3.14 offers ``kill_workers``; before, the table is the one record
+    without a race: workers start on demand, and a list kept on the side
+    could miss the newest.
+    """
+    table: dict[int, BaseProcess] = getattr(executor, "_processes", None) or {}
+    return list(table.values())
 
 
-def _start(job: LayoutJob, started: Queue[int]) -> None:
+def _kill_workers(executor: ProcessPoolExecutor) -> None:
+    """SIGKILL to the pool's running workers (none are reused afterwards)."""
+    for process in _processes_of(executor):
+        if process.is_alive():
+            process.kill()
+
+
+def _start(job: LayoutJob) -> None:
     """Set up a worker process: one thread for torch (the processes are the parallelism)."""
-    started.put(os.getpid())
     torch.set_num_threads(1)
     scorer = None
     if job.upright_model is not None:
@@ -132,38 +127,36 @@ class LayoutPool:
         self._lock = threading.Lock()
         self._workers = self._new_workers()
         try:
-            self._workers.executor.submit(_ready).result()
+            self._workers.submit(_ready).result()
         except BrokenProcessPool as err:
-            self._workers.executor.shutdown(wait=False, cancel_futures=True)
+            self._workers.shutdown(wait=False, cancel_futures=True)
             raise RuntimeError(
                 f"the layout worker processes could not start ({err}); a script that sets "
                 "layout_processes must start its work under `if __name__ == '__main__':`, "
                 "as Python's spawned processes import the script again"
             ) from err
 
-    def _new_workers(self) -> _Workers:
+    def _new_workers(self) -> ProcessPoolExecutor:
         spawn = multiprocessing.get_context("spawn")
-        started: Queue[int] = spawn.Queue()
-        executor = ProcessPoolExecutor(self.processes, mp_context=spawn, initializer=_start,
-                                       initargs=(self.job, started))  # fmt: skip
-        return _Workers(executor, started)
+        return ProcessPoolExecutor(self.processes, mp_context=spawn, initializer=_start,
+                                   initargs=(self.job,))  # fmt: skip
 
-    def _submit(self, page: PageImage) -> tuple[_Workers, Future[LaidOut] | None]:
+    def _submit(self, page: PageImage) -> tuple[ProcessPoolExecutor, Future[LaidOut] | None]:
         with self._lock:
             workers = self._workers
             try:
-                return workers, workers.executor.submit(_lay_out, page)
+                return workers, workers.submit(_lay_out, page)
             except BrokenProcessPool:
                 return workers, None
 
-    def _replace(self, old: _Workers, kill: bool = False) -> None:
+    def _replace(self, old: ProcessPoolExecutor, kill: bool = False) -> None:
         """Fresh workers in place of ``old`` (once, however many threads saw it break)."""
         with self._lock:
             if self._workers is old:
                 self._workers = self._new_workers()
         if kill:
-            old.kill()
-        old.executor.shutdown(wait=False, cancel_futures=True)
+            _kill_workers(old)
+        old.shutdown(wait=False, cancel_futures=True)
 
     def lay_out(self, page: PageImage, timeout_s: float | None = None) -> LaidOut:
         """The page laid out by a worker process, within ``timeout_s`` seconds per try.
@@ -190,7 +183,12 @@ class LayoutPool:
             f"tries (killed, or out of memory?): {reason}"
         )
 
+    def workers(self) -> list[BaseProcess]:
+        """The current pool's worker processes (started on demand), for checks and reports."""
+        with self._lock:
+            return _processes_of(self._workers)
+
     def close(self) -> None:
         """Stop the worker processes once the pages they hold are done."""
         with self._lock:
-            self._workers.executor.shutdown(wait=True, cancel_futures=True)
+            self._workers.shutdown(wait=True, cancel_futures=True)

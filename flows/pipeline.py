@@ -48,6 +48,10 @@ class PipelineSettings:
     """Worker processes that lay pages out (:mod:`flows.layout_workers`); 0: the calling threads."""
 
 
+LayOut = Callable[[PageImage, float | None], LaidOut]
+"""A page's stages before recognition, given the page and a time limit (None: none)."""
+
+
 class PagePipeline:
     """Set up once with a recogniser; :meth:`process` pages, from up to ``workers`` threads.
 
@@ -65,11 +69,13 @@ class PagePipeline:
         self.reader = SharedReader(self.predictor, workers)
         self.model = ModelRef(loaded.name, loaded.sha256)
         self.decoding, self.decoding_parameters = describe_decoding(self.settings.predictor)
-        self.pool: LayoutPool | None = None
-        self.lay_out: Callable[[PageImage, float | None], LaidOut]
-        """Every stage of a page before recognition, here or in the worker processes.
+        self.pool, self.lay_out = self._layout_stage(model)
 
-        The second argument is a time limit, which only worker processes can enforce.
+    def _layout_stage(self, model: Path) -> tuple[LayoutPool | None, LayOut]:
+        """Every stage of a page before recognition: in worker processes if asked, else here.
+
+        The callable's second argument is a time limit, which only worker processes
+        can enforce (their pool is returned too).
         """
         processes = self.settings.layout_processes
         if processes and not may_start_workers():
@@ -81,15 +87,14 @@ class PagePipeline:
             job = LayoutJob(self.settings.preprocess, self.settings.segmenter, self.line_images,
                             model if self.settings.upright_check else None,
                             self.settings.predictor)  # fmt: skip
-            self.pool = LayoutPool(job, processes)
-            self.lay_out = self.pool.lay_out
-        else:
-            scorer = recogniser_scorer(self.reader) if self.settings.upright_check else None
-            preprocess = replace(self.settings.preprocess, upright_scorer=scorer)
-            here = functools.partial(lay_out, settings=preprocess,
-                                     segmenter=Segmenter(self.settings.segmenter),
-                                     line_images=self.line_images)  # fmt: skip
-            self.lay_out = lambda page, _timeout_s: here(page)
+            pool = LayoutPool(job, processes)
+            return pool, pool.lay_out
+        scorer = recogniser_scorer(self.reader) if self.settings.upright_check else None
+        here = functools.partial(lay_out,
+                                 settings=replace(self.settings.preprocess, upright_scorer=scorer),
+                                 segmenter=Segmenter(self.settings.segmenter),
+                                 line_images=self.line_images)  # fmt: skip
+        return None, lambda page, _timeout_s: here(page)
 
     def recognise(self, laid: LaidOut) -> None:
         """Read every line of the laid-out page and attach the text (in the straightened frame)."""
