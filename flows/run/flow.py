@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import os
 import time
 from collections.abc import Iterator
@@ -49,7 +48,7 @@ from flows.run.manifest import (
 )
 from flows.run.process import RunContext, failed_record, process_input
 from flows.run.settings import IMAGE_SUFFIXES, RunSettings, load_settings
-from flows.run.settle import history_recorded, on_temporary_server
+from flows.run.settle import on_temporary_server, settle_history
 from flows.storage import Storage, open_storage
 from recognition.weights import file_sha256
 
@@ -196,14 +195,6 @@ def _server_for_workers(task_runner: TaskRunner[Any] | None) -> Iterator[None]:
         yield
 
 
-def _settle(flow_run_id: Any, summary: dict[str, Any]) -> None:
-    if not history_recorded(flow_run_id, summary):
-        logging.getLogger(__name__).warning(
-            "Prefect's temporary server had not recorded every task run in time; its history "
-            "of this run is short (the manifest is complete)"
-        )
-
-
 def run_flow(
     src: str, dst: str, settings: RunSettings, task_runner: TaskRunner[Any] | None = None
 ) -> dict[str, Any]:
@@ -222,7 +213,7 @@ def run_flow(
         try:
             summary: dict[str, Any] = state.result()
         except FailurePolicyError as err:
-            _settle(flow_run_id, err.summary)
+            settle_history(flow_run_id, err.summary)
             raise
-        _settle(flow_run_id, summary)
+        settle_history(flow_run_id, summary)
     return summary

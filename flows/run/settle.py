@@ -12,6 +12,7 @@ the flow run in a final state.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 from uuid import UUID
@@ -56,8 +57,11 @@ def wait_until_recorded(
     return True
 
 
-def history_recorded(flow_run_id: UUID | None, summary: dict[str, Any]) -> bool:
-    """Wait until the server has recorded the whole run; False when it did not in time."""
-    if flow_run_id is None:
-        return True
-    return wait_until_recorded(flow_run_id, task_runs_of(summary))
+def settle_history(flow_run_id: UUID | None, summary: dict[str, Any]) -> None:
+    """Wait until the server has recorded the whole run; a warning when it did not in time."""
+    if flow_run_id is None or wait_until_recorded(flow_run_id, task_runs_of(summary)):
+        return
+    logging.getLogger(__name__).warning(
+        "Prefect's temporary server had not recorded every task run in time; its history "
+        "of this run is short (the manifest is complete)"
+    )

@@ -79,16 +79,12 @@ def _ink_points(
     return (xs - cx + jitter[0]).astype(np.float32), (ys - cy + jitter[1]).astype(np.float32)
 
 
-def profile_score(
-    xs: np.ndarray, ys: np.ndarray, angle: float, reach: float | None = None
-) -> float:
+def profile_score(xs: np.ndarray, ys: np.ndarray, angle: float, reach: float) -> float:
     """Sum of squared row counts of the ink after a counter-clockwise rotation by ``angle``.
 
-    ``reach`` bounds the distance of every point from the centre (worked out
-    when not given); with it, the rows are counted without searching for the lowest.
+    ``reach`` bounds the distance of every point from the centre, so the rows
+    are counted without searching for the lowest.
     """
-    if reach is None:
-        reach = float(np.abs(xs).max() + np.abs(ys).max()) if len(xs) else 0.0
     theta = math.radians(angle)
     rows = ys * np.float32(math.cos(theta))
     rows -= xs * np.float32(math.sin(theta))
