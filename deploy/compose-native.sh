@@ -7,9 +7,9 @@
 # PostgreSQL (initdb/pg_ctl from $PGBIN, default Debian's 15), `prefect server start` on it
 # with the compose server's database URL, SeaweedFS with deploy/seaweedfs-s3.json's
 # credentials, the compose `setup` service's command as compose.yaml has it, one
-# `worker-cpu` with the compose workers' environment; then the shipped samples go to
-# s3://archive-scans/registers, a run of `registers-nightly` is started, and the script
-# waits for it, lists what it wrote under s3://archive-ocr/registers, and stops it all.
+# `worker-cpu` with the compose workers' environment; then deploy/sample_run.py puts the
+# shipped samples under s3://archive-scans/registers, runs `registers-nightly`, waits for
+# it and lists what it wrote under s3://archive-ocr/registers, and the script stops it all.
 # Exit status 0 when the run completed and wrote PAGE and ALTO for every sample.
 # Ports are compose's plus 50000 (54200 for the UI/API, 58333 for S3).
 set -euo pipefail
@@ -70,46 +70,5 @@ while IFS='=' read -r key value; do
 done < <(compose "'\n'.join(f'{k}={v}' for k, v in c['x-ocr-env'].items())")
 
 sh -c "$(compose "c['services']['setup']['command'][0]")" >"$WORK/setup.log" 2>&1
-python - <<'PY'
-import pathlib
-
-import boto3
-
-s3 = boto3.client("s3")
-for bucket in ("archive-scans", "archive-ocr"):
-    s3.create_bucket(Bucket=bucket)
-for path in sorted(pathlib.Path("flows/samples").iterdir()):
-    if path.suffix in {".jpg", ".tif"}:
-        s3.upload_file(str(path), "archive-scans", f"registers/{path.name}")
-PY
 start worker prefect worker start --pool archive-ocr-cpu --type process --limit 2
-prefect deployment run archive-ocr-run/registers-nightly | tee "$WORK/trigger.log"
-run_id=$(sed -n 's/.*UUID: \([0-9a-f-]*\).*/\1/p' "$WORK/trigger.log" | head -1)
-python - "$run_id" <<'PY'
-import asyncio
-import sys
-import time
-
-import boto3
-from prefect.client.orchestration import get_client
-
-
-async def final_state(run_id: str) -> str:
-    async with get_client() as client:
-        for _ in range(300):
-            run = await client.read_flow_run(run_id)
-            if run.state is not None and run.state.is_final():
-                return run.state.type.value
-            time.sleep(2)
-    return "TIMED OUT"
-
-
-state = asyncio.run(final_state(sys.argv[1]))
-keys = [o["Key"] for o in boto3.client("s3").list_objects_v2(
-    Bucket="archive-ocr", Prefix="registers/")["Contents"]]
-print(f"flow run {sys.argv[1]}: {state}")
-print("\n".join(keys))
-written = {k.rsplit("/", 1)[1] for k in keys}
-expected = {f"grimm-1857-00{i}.{kind}.xml" for i in (1, 2) for kind in ("page", "alto")}
-sys.exit(0 if state == "COMPLETED" and expected <= written else 1)
-PY
+python deploy/sample_run.py 54200 58333 | tee "$WORK/sample-run.log"
