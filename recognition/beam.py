@@ -72,7 +72,9 @@ class BeamDecoder:
         self.settings = settings or BeamSettings()
         self.lm = lm
         self.scale = scale
-        self.symbols = {label: codec.decode([label]) for label in range(1, codec.classes)}
+        # the language model reads the codec's own symbols; lines and the lexicon, what they write
+        self.symbols = dict(enumerate(codec.symbols, start=1))
+        self.texts = dict(enumerate(codec.texts, start=1))
 
     def _extension(self, prefix: tuple[int, ...], label: int) -> float:
         """Language model and lexicon score of appending ``label`` to ``prefix``."""
@@ -87,7 +89,7 @@ class BeamDecoder:
         return score
 
     def _word_bonus(self, prefix: tuple[int, ...]) -> float:
-        text = "".join(self.symbols[p] for p in prefix)
+        text = "".join(self.texts[p] for p in prefix)
         word = text.rsplit(" ", 1)[-1].strip(".,;:!?()\"'«»„“”")
         return self.settings.lexicon_bonus if word and word in self.settings.lexicon else 0.0
 
@@ -133,7 +135,7 @@ class BeamDecoder:
             end = frames[i + 1] if i + 1 < len(frames) else len(probs)
             span = probs[start:end, label]
             stop = start + int(np.flatnonzero(span >= span.max() * 0.5).max()) + 1
-            chars.append(Char(self.symbols[label], float(span.max()),
+            chars.append(Char(self.texts[label], float(span.max()),
                               start * self.scale, stop * self.scale))  # fmt: skip
         confidence = float(np.mean([c.confidence for c in chars])) if chars else 0.0
         return Recognized("".join(c.text for c in chars), confidence, chars)

@@ -1,7 +1,11 @@
 """The character codec: graphemes to CTC labels and back, kept apart from the model.
 
 Text is NFC-normalised and split into extended grapheme clusters, so ``uͤ``
-(u + combining small e) or ``ñ`` is one symbol, as a reader sees it. Label 0
+(u + combining small e) or ``ñ`` is one symbol, as a reader sees it; the
+private-use ligatures of OCR-D ground truth (MUFI ``ſt`` U+EADA …) are read as
+the letters they join (:data:`~recognition.normalization.PRIVATE_USE`), and a
+model that learned them anyway, before this rule, writes those letters too
+(:attr:`Codec.texts`). Label 0
 is the CTC blank; symbols follow in the order they were added. A grapheme the
 codec does not know is either dropped from the training target or mapped to
 the replacement symbol ``�`` when the codec has one (the ``unknown`` policy).
@@ -20,6 +24,8 @@ from typing import Literal
 
 import regex
 
+from recognition.normalization import spell_private_use
+
 BLANK = 0
 REPLACEMENT = "\ufffd"
 UnknownPolicy = Literal["drop", "replace"]
@@ -30,6 +36,11 @@ def graphemes(text: str) -> list[str]:
     """NFC text split into extended grapheme clusters."""
     found: list[str] = _GRAPHEME.findall(unicodedata.normalize("NFC", text))
     return found
+
+
+def units(text: str) -> list[str]:
+    """The graphemes of ``text`` as the codec reads them: private-use ligatures spelt out."""
+    return graphemes(spell_private_use(text))
 
 
 @dataclass(slots=True)
@@ -53,10 +64,15 @@ class Codec:
         """
         seen: dict[str, None] = {}
         for text in texts:
-            seen.update(dict.fromkeys(graphemes(text)))
+            seen.update(dict.fromkeys(units(text)))
         if unknown == "replace":
             seen.setdefault(REPLACEMENT, None)
         return cls(list(seen), unknown)
+
+    @property
+    def texts(self) -> list[str]:
+        """What each symbol is written as (label 1 first): private-use ligatures spelt out."""
+        return [spell_private_use(symbol) for symbol in self.symbols]
 
     @property
     def classes(self) -> int:
@@ -67,20 +83,21 @@ class Codec:
         """Labels of the text's graphemes under the unknown-symbol policy."""
         labels = []
         fallback = self._index.get(REPLACEMENT) if self.unknown == "replace" else None
-        for grapheme in graphemes(text):
+        for grapheme in units(text):
             label = self._index.get(grapheme, fallback)
             if label is not None:
                 labels.append(label)
         return labels
 
     def decode(self, labels: Sequence[int]) -> str:
-        """Text of a label sequence (blanks and out-of-range labels ignored)."""
+        """Text of a label sequence (blanks and out-of-range labels ignored), as written."""
         n = len(self.symbols)
-        return "".join(self.symbols[label - 1] for label in labels if 0 < label <= n)
+        text = "".join(self.symbols[label - 1] for label in labels if 0 < label <= n)
+        return spell_private_use(text)
 
     def unknown_graphemes(self, text: str) -> set[str]:
         """Graphemes of the text that the codec lacks."""
-        return {g for g in graphemes(text) if g not in self._index}
+        return {g for g in units(text) if g not in self._index}
 
     def to_json(self) -> dict[str, object]:
         """Plain form, stored with the model."""

@@ -80,7 +80,7 @@ class GreedyDecoder:
     def __init__(self, codec: Codec, scale: float = WIDTH_REDUCTION) -> None:
         self.codec = codec
         self.scale = scale
-        self._texts = ["", *codec.symbols]  # by label; the blank's text is never used
+        self._texts = ["", *codec.texts]  # by label; the blank's text is never used
 
     def decode(self, probs: np.ndarray) -> Recognized:
         """Decode one line from its (T, C) probabilities (not log)."""

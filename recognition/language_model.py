@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from recognition.codec import graphemes
+from recognition.codec import units
 
 START = "\x02"
 """Context padding before the first grapheme of a line."""
@@ -38,7 +38,7 @@ class CharLanguageModel:
             raise ValueError("order must be at least 1")
         counts: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
         for text in texts:
-            padded = [START] * (order - 1) + graphemes(text)
+            padded = [START] * (order - 1) + units(text)
             for i in range(order - 1, len(padded)):
                 for n in range(order):
                     counts[tuple(padded[i - n : i])][padded[i]] += 1
@@ -67,7 +67,7 @@ class CharLanguageModel:
         total, count = 0.0, 0
         for text in texts:
             history: list[str] = []
-            for g in graphemes(text):
+            for g in units(text):
                 total -= self.logprob(self.context(history), g)
                 history.append(g)
                 count += 1

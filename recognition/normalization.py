@@ -28,7 +28,34 @@ from typing import Literal
 
 Normalization = Literal["raw", "historical"]
 
-# Ligatures and private-use letters spelt out in standard Unicode (MUFI 4.0, eMOP).
+PRIVATE_USE: dict[str, str] = {
+    "\uf502": "ch",
+    "\ueec4": "ck",
+    "\uf4f9": "ll",
+    "\ueec5": "ct",
+    "\ueedc": "tz",
+    "\ueba2": "ſi",
+    "\ueba6": "ſſ",
+    "\ueba7": "ſſi",
+    "\ueada": "ſt",
+    "\ueba5": "ſp",
+    "\uf532": "as",
+    "\uf533": "is",
+    "\uf534": "us",
+    "\uf535": "Qu",
+    "\ue8bf": "q&",
+    "\ue42c": "a\u0364",
+    "\ue644": "o\u0364",
+    "\ue72b": "u\u0364",
+}
+"""MUFI 4.0 and eMOP private-use ligatures and letters, spelt out in standard Unicode.
+
+OCR-D ground truth writes ``ſt`` as U+EADA and ``ch`` as U+F502; a search index
+(and any font without those code points) sees nothing useful in them. The codec
+reads ground truth through this table and a model's output passes through it
+(:func:`spell_private_use`), so what a run writes is standard Unicode."""
+
+# Presentation-form ligatures (Unicode's own) and the private-use ones, spelt out.
 _LIGATURES = str.maketrans(
     {
         "\ufb00": "ff",
@@ -40,26 +67,10 @@ _LIGATURES = str.maketrans(
         "\ufb06": "st",
         "\u0133": "ij",
         "\u0132": "IJ",
-        "\uf502": "ch",
-        "\ueec4": "ck",
-        "\uf4f9": "ll",
-        "\ueec5": "ct",
-        "\ueedc": "tz",
-        "\ueba2": "ſi",
-        "\ueba6": "ſſ",
-        "\ueba7": "ſſi",
-        "\ueada": "ſt",
-        "\ueba5": "ſp",
-        "\uf532": "as",
-        "\uf533": "is",
-        "\uf534": "us",
-        "\uf535": "Qu",
-        "\ue8bf": "q&",
-        "\ue42c": "a\u0364",
-        "\ue644": "o\u0364",
-        "\ue72b": "u\u0364",
+        **PRIVATE_USE,
     }
 )
+_PRIVATE_USE = str.maketrans(PRIVATE_USE)
 _TABLE = str.maketrans(
     {
         "—": "–",
@@ -83,6 +94,11 @@ _TABLE = str.maketrans(
 )
 _SUPERSCRIPT_E = re.compile("([aouAOU])\u0364")
 _SPACES = re.compile(r"[ \t]+")
+
+
+def spell_private_use(text: str) -> str:
+    """The text with the private-use code points of :data:`PRIVATE_USE` spelt out (NFC)."""
+    return unicodedata.normalize("NFC", text.translate(_PRIVATE_USE))
 
 
 def normalize(text: str, policy: Normalization = "raw") -> str:

@@ -46,6 +46,22 @@ def test_beam_agrees_with_greedy_on_confident_output() -> None:
     assert starts == sorted(starts) and all(c.x1 > c.x0 for c in beam.chars)
 
 
+def test_both_decoders_write_a_learned_private_use_ligature_as_its_letters() -> None:
+    # a model whose codec holds MUFI's ſt (U+EADA) writes "ſt" as one character with
+    # one confidence and x range
+    codec = Codec(["G", "e", "\ueada", " "])
+    probs = np.zeros((4, codec.classes))
+    for t, label in enumerate((1, 2, 3, 4)):
+        probs[t, label] = 0.9
+        probs[t, 0] = 0.1
+    lexicon = BeamSettings(lexicon=frozenset({"Geſt"}))
+    for decoder in (GreedyDecoder(codec), BeamDecoder(codec), BeamDecoder(codec, lexicon)):
+        line = decoder.decode(probs)
+        assert line.text == "Geſt "
+        assert [c.text for c in line.chars] == ["G", "e", "ſt", " "]
+        assert line.chars[2].x1 > line.chars[2].x0 > line.chars[1].x0
+
+
 def test_language_model_and_lexicon_settle_ties() -> None:
     tie = frames({1: 0.9}, {2: 0.45, 3: 0.45}, {1: 0.9})  # "aba" or "aca"
     lm = CharLanguageModel.fit(["aca aca acca", "cac"], order=3)
