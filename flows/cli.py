@@ -481,9 +481,18 @@ def train_lm(
     sources: Annotated[list[Path], typer.Argument(help="Line folders (*.gt.txt) or text files.")],
     out: Annotated[Path, typer.Option("-o", "--out", help="The model's JSON file.")],
     order: Annotated[int, typer.Option(help="Graphemes of context plus one.")] = 5,
+    holdout: Annotated[
+        list[str] | None,
+        typer.Option(help="File-name prefix of a document whose lines to leave out."),
+    ] = None,
 ) -> None:
-    """Fit a character n-gram language model for beam search (read-lines --lm)."""
-    texts = [f.text for f in gather([p for p in sources if p.is_dir()])]
+    """Fit a character n-gram language model for beam search (read-lines --lm).
+
+    Leave out the documents a recogniser is validated on (``--holdout``, as in
+    ``train recognition``), or the language model will have read their text.
+    """
+    files, _ = split_holdout(gather([p for p in sources if p.is_dir()]), holdout or [])
+    texts = [f.text for f in files]
     texts += [line for p in sources if p.is_file() for line in read_texts(p)]
     if not texts:
         typer.echo("error: no text found", err=True)

@@ -4,7 +4,7 @@ The search keeps the ``width`` best prefixes, each with the log-probability
 of the paths that end in a blank and of those that end in its last grapheme;
 at each frame only graphemes above ``prune`` probability (and the best few)
 are tried. A language model adds ``lm_weight`` times the log-probability of
-each grapheme given the prefix; a lexicon adds ``lexicon_bonus`` for every
+the letters each symbol writes given those of the prefix; a lexicon adds ``lexicon_bonus`` for every
 completed word found in it. The result has the same form as greedy
 decoding: per-grapheme confidences (the best probability over the frames
 the grapheme spans) and x ranges in the input line image.
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from recognition.codec import BLANK, Codec
+from recognition.codec import BLANK, Codec, units
 from recognition.decoding import Char, Recognized
 from recognition.language_model import CharLanguageModel
 from recognition.model import WIDTH_REDUCTION
@@ -72,20 +72,35 @@ class BeamDecoder:
         self.settings = settings or BeamSettings()
         self.lm = lm
         self.scale = scale
-        # the language model reads the codec's own symbols; lines and the lexicon, what they write
-        self.symbols = dict(enumerate(codec.symbols, start=1))
+        # what each label writes, and those letters as the language model reads them
         self.texts = dict(enumerate(codec.texts, start=1))
+        self.units = {label: units(text) for label, text in self.texts.items()}
 
     def _extension(self, prefix: tuple[int, ...], label: int) -> float:
         """Language model and lexicon score of appending ``label`` to ``prefix``."""
-        symbol = self.symbols[label]
         score = 0.0
-        if self.lm is not None:  # only the last order - 1 graphemes are context
-            tail = prefix[max(len(prefix) - (self.lm.order - 1), 0) :] if self.lm.order > 1 else ()
-            history = [self.symbols[p] for p in tail]
-            score += self.settings.lm_weight * self.lm.logprob(self.lm.context(history), symbol)
-        if symbol.isspace() and self.settings.lexicon:
+        if self.lm is not None:
+            score += self.settings.lm_weight * self._lm_score(self.lm, prefix, label)
+        if self.texts[label].isspace() and self.settings.lexicon:
             score += self._word_bonus(prefix)
+        return score
+
+    def _lm_score(self, lm: CharLanguageModel, prefix: tuple[int, ...], label: int) -> float:
+        """Log-probability of the letters ``label`` writes after those of ``prefix``.
+
+        The model reads written letters, as it was fitted: a learnt ligature
+        symbol (one label, two letters) is scored letter by letter. Only the last
+        ``order - 1`` letters are context.
+        """
+        history: list[str] = []
+        for previous in reversed(prefix):
+            if len(history) >= lm.order - 1:
+                break
+            history[:0] = self.units[previous]
+        score = 0.0
+        for unit in self.units[label]:
+            score += lm.logprob(lm.context(history), unit)
+            history.append(unit)
         return score
 
     def _word_bonus(self, prefix: tuple[int, ...]) -> float:

@@ -3,7 +3,8 @@
 Counts of graphemes after contexts of up to ``order - 1`` graphemes, with
 Witten-Bell interpolation down to a uniform distribution, so that every
 grapheme keeps some probability. Fitted on transcriptions (training lines or
-any period text) and stored as JSON beside a model; never pickled.
+any period text) read as the codec reads them (private-use ligatures spelt
+out), and stored as JSON beside a model; never pickled.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from layout.xmlio import read_document, serialize
+from recognition.language_model import CharLanguageModel
 from tests.factories import rich_page
 
 runner = CliRunner()
@@ -108,3 +109,20 @@ def test_inspect_draws_lines_over_the_scan(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["inspect", str(tmp_path / "p.page.xml"), "-o", str(out),
                                   "--image", str(tmp_path / "nope.png")])  # fmt: skip
     assert missing.exit_code == 1 and "nope.png" in missing.stderr
+
+
+def test_train_lm_leaves_held_out_documents_out_and_reads_ligatures_as_letters(
+    tmp_path: Path,
+) -> None:
+    lines = tmp_path / "lines"
+    lines.mkdir()
+    for stem, text in (("kept_l1", "Ge\ueadaern war"), ("heldout_l1", "xyz")):
+        (lines / f"{stem}.png").write_bytes(b"")  # the text is all a language model reads
+        (lines / f"{stem}.gt.txt").write_text(text + "\n", encoding="utf-8")
+    out = tmp_path / "lm.json"
+    result = runner.invoke(app, ["train", "lm", str(lines), "-o", str(out), "--holdout", "heldout"])
+    assert result.exit_code == 0, result.output
+    assert "1 lines" in result.output
+    vocabulary = CharLanguageModel.load(out).vocabulary
+    assert {"G", "ſ", "t", "w"} <= vocabulary
+    assert not vocabulary & {"x", "y", "z", "\ueada"}

@@ -62,6 +62,19 @@ def test_both_decoders_write_a_learned_private_use_ligature_as_its_letters() -> 
         assert line.chars[2].x1 > line.chars[2].x0 > line.chars[1].x0
 
 
+def test_language_model_reads_a_learned_ligature_as_the_letters_it_writes() -> None:
+    # "Geſt" or "Gex": the language model was fitted on written letters (ſ, t), so it
+    # scores the model's ſt symbol (U+EADA) letter by letter and settles the tie
+    codec = Codec(["G", "e", "\ueada", "x"])
+    probs = np.zeros((3, codec.classes))
+    probs[0, 1] = probs[1, 2] = 0.9
+    probs[2, 3] = probs[2, 4] = 0.45
+    probs[:, 0] = 1.0 - probs[:, 1:].sum(axis=1)
+    lm = CharLanguageModel.fit(["Geſt Geſtern", "Gaſt"], order=3)
+    assert "\ueada" not in lm.vocabulary
+    assert BeamDecoder(codec, lm=lm).decode(probs).text == "Geſt"
+
+
 def test_language_model_and_lexicon_settle_ties() -> None:
     tie = frames({1: 0.9}, {2: 0.45, 3: 0.45}, {1: 0.9})  # "aba" or "aca"
     lm = CharLanguageModel.fit(["aca aca acca", "cac"], order=3)
