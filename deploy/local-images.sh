@@ -30,21 +30,22 @@ build() {  # build TAG DOCKERFILE: single-stage, so the classic builder will do
     docker build -q -f "$2" -t "$1" . >/dev/null
     echo "built $1"
 }
-bootstrap() {  # bootstrap TAG DEBOOTSTRAP-ARGUMENTS...: a minimal root file system as an image
-    local tag=$1 rootfs
-    shift
+bootstrap() {  # bootstrap TAG SUITE MIRROR SCRIPT [OPTIONS...]: a minimal root file system as an image
+    local tag=$1 suite=$2 mirror=$3 script=$4 rootfs
+    shift 4
     docker image inspect "$tag" >/dev/null 2>&1 && return
     rootfs=$(mktemp -d /tmp/archive-ocr-rootfs.XXXXXX)
-    debootstrap --variant=minbase "$@" "$rootfs" >"$rootfs.log"
+    debootstrap --variant=minbase "$@" "$suite" "$rootfs" "$mirror" ${script:+"$script"} >"$rootfs.log" 2>&1 \
+        || { tail -5 "$rootfs.log"; exit 1; }
     tar -C "$rootfs" -c . | docker import - "$tag" >/dev/null
     rm -rf "$rootfs"
     echo "built $tag"
 }
 
 trap 'rm -f ./*.crt' EXIT
-bootstrap archive-ocr-local/debian:bookworm bookworm "$DEBIAN_MIRROR"
-bootstrap archive-ocr-local/ubuntu-base:noble --no-check-gpg --components=main,universe noble \
-    "$UBUNTU_MIRROR" /usr/share/debootstrap/scripts/gutsy
+bootstrap archive-ocr-local/debian:bookworm bookworm "$DEBIAN_MIRROR" ""
+bootstrap archive-ocr-local/ubuntu-base:noble noble "$UBUNTU_MIRROR" \
+    /usr/share/debootstrap/scripts/gutsy --no-check-gpg --components=main,universe
 cp /usr/local/share/ca-certificates/*.crt . 2>/dev/null || true
 build archive-ocr-local/python:3.11-bookworm python.Dockerfile
 build archive-ocr-local/postgres:15 postgres.Dockerfile
