@@ -4,10 +4,10 @@ The search keeps the ``width`` best prefixes, each with the log-probability
 of the paths that end in a blank and of those that end in its last grapheme;
 at each frame only graphemes above ``prune`` probability (and the best few)
 are tried. A language model adds ``lm_weight`` times the log-probability of
-the letters each symbol writes given those of the prefix; a lexicon adds ``lexicon_bonus`` for every
-completed word found in it. The result has the same form as greedy
-decoding: per-grapheme confidences (the best probability over the frames
-the grapheme spans) and x ranges in the input line image.
+the letters each symbol writes, given those of the prefix; a lexicon adds
+``lexicon_bonus`` for every completed word found in it. The result has the
+same form as greedy decoding: per-grapheme confidences (the best probability
+over the frames the grapheme spans) and x ranges in the input line image.
 """
 
 from __future__ import annotations

@@ -1,14 +1,16 @@
 """The character codec: graphemes to CTC labels and back, kept apart from the model.
 
 Text is NFC-normalised and split into extended grapheme clusters, so ``uͤ``
-(u + combining small e) or ``ñ`` is one symbol, as a reader sees it; the
+(u + combining small e) or ``ñ`` is one symbol, as a reader sees it. The
 private-use ligatures of OCR-D ground truth (MUFI ``ſt`` U+EADA …) are read as
 the letters they join (:data:`~recognition.normalization.PRIVATE_USE`), and a
-model that learned them anyway, before this rule, writes those letters too
-(:attr:`Codec.texts`). Label 0
-is the CTC blank; symbols follow in the order they were added. A grapheme the
-codec does not know is either dropped from the training target or mapped to
-the replacement symbol ``�`` when the codec has one (the ``unknown`` policy).
+model that learned them as symbols before this rule writes those letters
+(:attr:`Codec.texts`).
+
+Label 0 is the CTC blank; symbols follow in the order they were added. A
+grapheme the codec does not know is either dropped from the training target or
+mapped to the replacement symbol ``�`` when the codec has one (the ``unknown``
+policy).
 
 A codec serialises to a plain list of symbols. When a model moves to a new
 charset, :func:`remap_rows` carries the output rows of the symbols both
