@@ -65,9 +65,8 @@ done
 
 # the compose workers' environment, with the hosts and ports of this machine
 while IFS='=' read -r key value; do
-    value=${value/prefect-server:4200/127.0.0.1:54200}
-    export "$key=${value/s3:8333/127.0.0.1:58333}"
-done < <(compose "'\n'.join(f'{k}={v}' for k, v in c['x-ocr-env'].items())")
+    export "$key=$value"
+done < <(python deploy/sample_run.py --env 54200 58333)
 
 sh -c "$(compose "c['services']['setup']['command'][0]")" >"$WORK/setup.log" 2>&1
 start worker prefect worker start --pool archive-ocr-cpu --type process --limit 2

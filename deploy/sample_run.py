@@ -4,6 +4,7 @@ Used by ``deploy/compose-native.sh`` and ``deploy/compose-check.sh`` once their
 stack is up::
 
     python deploy/sample_run.py API_PORT S3_PORT [DEPLOYMENT]
+    python deploy/sample_run.py --env API_PORT S3_PORT   # KEY=VALUE lines, for a shell
 
 It talks to the stack as its workers do, with the settings that
 ``deploy/compose.yaml`` gives them (``x-ocr-env``: Prefect's API, the S3
@@ -74,7 +75,11 @@ async def final_state(deployment: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    """Put the samples, run the deployment, check its outputs."""
+    """Put the samples, run the deployment, check its outputs (or, with --env, print them)."""
+    if argv[0] == "--env":  # the same settings for a script's own processes
+        for key, value in stack_settings(int(argv[1]), int(argv[2])).items():
+            print(f"{key}={value}")
+        return 0
     settings = stack_settings(int(argv[0]), int(argv[1]))
     deployment = argv[2] if len(argv) > 2 else "archive-ocr-run/registers-nightly"
     s3 = boto3.client(

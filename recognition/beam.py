@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from recognition.codec import BLANK, Codec, units
+from recognition.codec import BLANK, Codec, graphemes
 from recognition.decoding import Char, Recognized
 from recognition.language_model import CharLanguageModel
 from recognition.model import WIDTH_REDUCTION
@@ -74,7 +74,7 @@ class BeamDecoder:
         self.scale = scale
         # what each label writes, and those letters as the language model reads them
         self.texts = dict(enumerate(codec.texts, start=1))
-        self.units = {label: units(text) for label, text in self.texts.items()}
+        self.units = {label: graphemes(text) for label, text in self.texts.items()}
 
     def _extension(self, prefix: tuple[int, ...], label: int) -> float:
         """Language model and lexicon score of appending ``label`` to ``prefix``."""

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from recognition.codec import graphemes
+from recognition.codec import graphemes, units
+
+__all__ = ["EditCount", "char_errors", "graphemes", "word_errors", "words"]
 
 
 def words(text: str) -> list[str]:
@@ -38,9 +40,13 @@ class EditCount:
 
 
 def char_errors(prediction: str, reference: str) -> EditCount:
-    """Grapheme-level edit distance from prediction to reference."""
-    ref = graphemes(reference)
-    return EditCount(Levenshtein.distance(graphemes(prediction), ref), len(ref))
+    """Grapheme-level edit distance from prediction to reference, both read as the codec reads.
+
+    Private-use ligatures count as the letters they join on either side, so a
+    reference that writes ``ſt`` as U+EADA scores a model that writes ``ſt``.
+    """
+    ref = units(reference)
+    return EditCount(Levenshtein.distance(units(prediction), ref), len(ref))
 
 
 def word_errors(prediction: str, reference: str) -> EditCount:

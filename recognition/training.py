@@ -31,7 +31,6 @@ from recognition.data import Augment, Batch, LineDataset, LineFile, LineSample, 
 from recognition.decoding import GreedyDecoder, in_logical_order
 from recognition.metrics import EditCount, char_errors
 from recognition.model import LineRecognizer, ModelConfig
-from recognition.normalization import spell_private_use
 from recognition.weights import LineCut, LoadedModel, save_model
 
 Progress = Callable[[dict[str, Any]], None]
@@ -89,7 +88,7 @@ def evaluate(
                 out["log_probs"].float().cpu().numpy(), out["lengths"].cpu().numpy()
             )
             for recognised, text in zip(decoded, batch.texts, strict=True):
-                total += char_errors(in_logical_order(recognised).text, spell_private_use(text))
+                total += char_errors(in_logical_order(recognised).text, text)
     return total
 
 
