@@ -32,7 +32,7 @@ from flows.run.settings import RunSettings, load_settings
 from flows.samples import samples_command
 from flows.segment_command import segment_files
 from flows.segmentation import PageDirection, Segmenter, SegmenterKind, SegmenterSettings
-from flows.synth_command import read_texts, synth_lines_command
+from flows.synth_command import read_texts, synth_lines_command, synth_pages_command
 from flows.tesseract import TesseractError
 from flows.validation import validate_file
 from layout.images.binarize import BinarizeSettings, Method
@@ -285,6 +285,7 @@ app.command("samples")(samples_command)
 
 synth_app = typer.Typer(help="Synthetic training data.")
 synth_app.command("lines")(synth_lines_command)
+synth_app.command("pages")(synth_pages_command)
 app.add_typer(synth_app, name="synth")
 
 bench_app = typer.Typer(help="Benchmarks: each writes its figures to a JSON file.")

@@ -14,6 +14,8 @@ map first, and :func:`render_page` refuses such text.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,10 +54,15 @@ class PageStyle:
     """``rtl`` sets lines from the right margin, words shaped right to left (raqm)."""
 
 
+@functools.cache
+def _cmap(font: Path) -> frozenset[int]:
+    with TTFont(str(font), lazy=True) as face:
+        return frozenset((face.getBestCmap() or {}).keys())
+
+
 def missing_glyphs(text: str, font: Path) -> set[str]:
     """Characters of ``text`` (other than whitespace) that the font has no glyph for."""
-    with TTFont(str(font), lazy=True) as face:
-        cmap = face.getBestCmap() or {}
+    cmap = _cmap(font)
     return {c for c in set(text) if not c.isspace() and ord(c) not in cmap}
 
 
@@ -98,6 +105,44 @@ def _set_line(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont
     return x - step * space
 
 
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """One line of a page as laid out: its text, where it starts, its justified width."""
+
+    text: str
+    start: float
+    baseline: float
+    justify: float | None
+
+
+def _lay_out(paragraphs: list[str], font: ImageFont.FreeTypeFont,
+             style: PageStyle) -> list[_Placed]:  # fmt: skip
+    """Break the paragraphs into lines and place them on the page, top to bottom.
+
+    Raises:
+        ValueError: when the text does not fit on the page.
+    """
+    ascent, descent = font.getmetrics()
+    measure = style.width - 2 * style.margin
+    pitch = style.font_size * style.leading
+    baseline = float(style.margin + ascent)
+    placed: list[_Placed] = []
+    for paragraph in paragraphs:
+        wrapped = _wrap(paragraph.split(), font, measure, style.indent)
+        for n, text in enumerate(wrapped):
+            if baseline + descent > style.height - style.margin:
+                raise ValueError("the text does not fit on the page")
+            start = float(style.margin + (style.indent if n == 0 else 0))
+            last = n == len(wrapped) - 1
+            justify = None if last else measure - (start - style.margin)
+            if style.direction == "rtl":
+                start = style.width - start
+            placed.append(_Placed(text, start, baseline, justify))
+            baseline += pitch
+        baseline += pitch * 0.3
+    return placed
+
+
 def render_page(paragraphs: list[str], font_path: Path, style: PageStyle | None = None,
                 seed: int = 0, name: str = "page.png") -> tuple[np.ndarray, Page]:  # fmt: skip
     """The page image (uint8 grey) and its ground truth, lines in reading order.
@@ -116,31 +161,18 @@ def render_page(paragraphs: list[str], font_path: Path, style: PageStyle | None 
     ascent, descent = font.getmetrics()
     canvas = Image.new("L", (style.width, style.height), 255)
     draw = ImageDraw.Draw(canvas)
-    measure = style.width - 2 * style.margin
-    pitch = style.font_size * style.leading
-    baseline = float(style.margin + ascent)
     lines: list[TextLine] = []
-    for paragraph in paragraphs:
-        wrapped = _wrap(paragraph.split(), font, measure, style.indent)
-        for n, text in enumerate(wrapped):
-            if baseline + descent > style.height - style.margin:
-                raise ValueError("the text does not fit on the page")
-            start = float(style.margin + (style.indent if n == 0 else 0))
-            last = n == len(wrapped) - 1
-            justify = None if last else measure - (start - style.margin)
-            if rtl:
-                start = style.width - start
-            end = _set_line(draw, text, font, (start, baseline), width=justify, ink=style.ink,
-                            rtl=rtl)  # fmt: skip
-            x0, x1 = min(start, end), max(start, end)
-            top, bottom = baseline - ascent, baseline + descent
-            lines.append(TextLine(
-                id=f"l{len(lines) + 1}", text=text, baseline=((x0, baseline), (x1, baseline)),
-                polygon=((x0, top), (x1, top), (x1, bottom), (x0, bottom)),
-                direction=style.direction,
-            ))  # fmt: skip
-            baseline += pitch
-        baseline += pitch * 0.3
+    for line in _lay_out(paragraphs, font, style):
+        end = _set_line(draw, line.text, font, (line.start, line.baseline), width=line.justify,
+                        ink=style.ink, rtl=rtl)  # fmt: skip
+        x0, x1 = min(line.start, end), max(line.start, end)
+        top, bottom = line.baseline - ascent, line.baseline + descent
+        lines.append(TextLine(
+            id=f"l{len(lines) + 1}", text=line.text,
+            baseline=((x0, line.baseline), (x1, line.baseline)),
+            polygon=((x0, top), (x1, top), (x1, bottom), (x0, bottom)),
+            direction=style.direction,
+        ))  # fmt: skip
     ink = 1.0 - np.asarray(canvas, np.float32) / 255.0
     tone = style.paper + rng.normal(0, style.grain, ink.shape) + _uneven(rng, ink.shape)
     grey = np.clip(tone * (1 - ink) + style.ink * ink, 0, 255).astype(np.uint8)
@@ -155,6 +187,38 @@ def render_page(paragraphs: list[str], font_path: Path, style: PageStyle | None 
     page = Page(name, style.width, style.height, dpi=(style.dpi, style.dpi), regions=[region],
                 reading_order=["r1"], direction=style.direction)  # fmt: skip
     return turned, transform_page(page, matrix, width, height)
+
+
+def page_of_texts(texts: Sequence[str], font_path: Path, style: PageStyle,
+                  rng: np.random.Generator, *, tries: int = 400) -> list[str]:  # fmt: skip
+    """Paragraphs of texts drawn at random that fill the page as far as they fit.
+
+    Only texts the font has every glyph for are drawn; each paragraph takes one
+    to six of them. The result goes to :func:`render_page` with the same font
+    and style.
+
+    Raises:
+        FontCoverageError: when the font can set none of the texts.
+        ValueError: when not even one text fits the page.
+    """
+    cmap = _cmap(font_path)
+    usable = [t for t in texts if all(c.isspace() or ord(c) in cmap for c in t)]
+    if not usable:
+        raise FontCoverageError(f"{font_path.name} can set none of the {len(texts)} texts")
+    font = ImageFont.truetype(str(font_path), style.font_size)
+    paragraphs: list[str] = []
+    for _ in range(tries):
+        text = usable[int(rng.integers(len(usable)))]
+        grow = bool(paragraphs) and rng.random() < 5 / 6
+        candidate = [*paragraphs[:-1], f"{paragraphs[-1]} {text}"] if grow else [*paragraphs, text]
+        try:
+            _lay_out(candidate, font, style)
+        except ValueError:
+            break
+        paragraphs = candidate
+    if not paragraphs:
+        raise ValueError("not even one text fits the page")
+    return paragraphs
 
 
 def _uneven(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:

@@ -59,10 +59,19 @@ def render_line(text: str, font: Path, size: int = 40, padding: int = 6) -> np.n
     return np.asarray(canvas)
 
 
+MAX_TEXT_CHARS = 400
+"""Longest text set as one line: a page's line, not a paragraph (OpenCV's image
+warps stop at 32,767 pixels, about 600 characters at the largest type size)."""
+
+
 def settable_texts(texts: Sequence[str], fonts: Sequence[Path]) -> list[str]:
-    """The texts (NFC) that at least one of the fonts has every glyph for, in order."""
+    """The texts (NFC) of at most :data:`MAX_TEXT_CHARS` that a font has every glyph for."""
     normalised = (unicodedata.normalize("NFC", text) for text in texts)
-    return [text for text in normalised if any(covers(font, text) for font in fonts)]
+    return [
+        text
+        for text in normalised
+        if len(text) <= MAX_TEXT_CHARS and any(covers(font, text) for font in fonts)
+    ]
 
 
 def synthetic_lines(
@@ -76,7 +85,8 @@ def synthetic_lines(
 ) -> Iterator[LineSample]:
     """``count`` degraded lines from random texts in random fonts that cover them.
 
-    Texts that no font covers are left out (:func:`settable_texts`).
+    Texts that no font covers, and texts too long for one line, are left out
+    (:func:`settable_texts`).
 
     Raises:
         NoFontError: when no font covers any of the texts.

@@ -84,3 +84,21 @@ def test_unreadable_pages_fail_with_a_reason_and_the_rest_go_on(tmp_path: Path) 
     assert "broken-xml.xml" in result.output and "truncated.xml" in result.output
     assert "1 pages" in result.output and "2 pages failed" in result.output
     assert sorted(f.text for f in find_line_files(tmp_path / "lines")) == sorted(texts)
+
+
+def test_synthetic_pages_are_cut_into_lines_of_their_texts(tmp_path: Path) -> None:
+    texts = tmp_path / "texts.txt"
+    sentences = ["the register of baptisms", "names of the godparents", "witnesses and clerks"]
+    texts.write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    arguments = ["synth", "pages", "--texts", str(texts), "--font", str(any_font()),
+                 "--count", "2", "-o", str(tmp_path / "pages"), "--seed", "4"]  # fmt: skip
+    made = runner.invoke(app, arguments)
+    assert made.exit_code == 0, made.output
+    assert sorted(p.name for p in (tmp_path / "pages").iterdir()) == [
+        "page-000000.png", "page-000000.xml", "page-000001.png", "page-000001.xml"]  # fmt: skip
+    cut = runner.invoke(app, ["cut-lines", str(tmp_path / "pages"), "-o", str(tmp_path / "lines")])
+    assert cut.exit_code == 0, cut.output
+    files = find_line_files(tmp_path / "lines")
+    assert len(files) > 20
+    vocabulary = {word for sentence in sentences for word in sentence.split()}
+    assert all(set(f.text.split()) <= vocabulary for f in files)

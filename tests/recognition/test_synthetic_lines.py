@@ -78,12 +78,14 @@ def test_texts_go_only_to_fonts_that_have_their_glyphs(tmp_path: Path) -> None:
 def test_synth_lines_command_writes_a_line_folder(tmp_path: Path) -> None:
     texts = tmp_path / "texts.txt"
     missing = next(c for c in "ſꝛ⸗\U00013000" if not covers(any_font(), c))
-    texts.write_text("\n".join([*TEXTS, f"la{missing}"]) + "\n\n", encoding="utf-8")
+    # A paragraph pasted as one line would be wider than OpenCV's warps allow.
+    paragraph = " ".join([TEXTS[0]] * 40)
+    texts.write_text("\n".join([*TEXTS, f"la{missing}", paragraph]) + "\n\n", encoding="utf-8")
     arguments = ["synth", "lines", "--texts", str(texts), "--font", str(any_font()),
                  "--count", "5", "-o", str(tmp_path / "l")]  # fmt: skip
     result = CliRunner().invoke(app, arguments)
     assert result.exit_code == 0, result.output
-    assert "1 of 3 texts left out" in result.output
+    assert "2 of 4 texts left out" in result.output
     found = find_line_files(tmp_path / "l")
     assert len(found) == 5 and {f.text for f in found} <= set(TEXTS)
 
