@@ -76,6 +76,7 @@ def _pitch(traces: list[Trace]) -> np.ndarray:
 
     Only traces at least half as long count as neighbours: a short piece of
     baseline inside a line (a descending word, a loop) is no line above or below.
+    Pitches are capped at twice the typical one (:func:`_typical`).
     """
     pitches = np.full(len(traces), np.nan)
     for i, a in enumerate(traces):
@@ -88,8 +89,20 @@ def _pitch(traces: list[Trace]) -> np.ndarray:
             gap = abs(a.y_at(x) - b.y_at(x))
             if gap > 2 and not gap >= pitches[i]:
                 pitches[i] = gap
-    typical = float(np.nanmedian(pitches)) if np.isfinite(pitches).any() else 20.0
+    typical = _typical(traces, pitches) if np.isfinite(pitches).any() else 20.0
     return np.where(np.isfinite(pitches), np.minimum(pitches, 2 * typical), typical)
+
+
+def _typical(traces: list[Trace], pitches: np.ndarray) -> float:
+    """The page's line pitch: the length-weighted median of the known pitches.
+
+    Short pieces (whose pitch is the distance to their own line) count little.
+    """
+    known = np.flatnonzero(np.isfinite(pitches))
+    order = known[np.argsort(pitches[known])]
+    weights = np.array([traces[i].x1 - traces[i].x0 + 1 for i in order])
+    middle = int(np.searchsorted(np.cumsum(weights), weights.sum() / 2))
+    return float(pitches[order[middle]])
 
 
 def _bridged(a: Trace, b: Trace, body: np.ndarray, pitch: float, height: float) -> bool:
@@ -169,24 +182,33 @@ def _local_fit(xs: np.ndarray, ys: np.ndarray, window: int) -> np.ndarray:
     return fitted
 
 
-def _inside_band(piece: Trace, line: Trace, pitch: float) -> bool:
-    """Whether a short trace lies in a longer line's band (x-height above, descenders below)."""
+def _inside_band(piece: Trace, line: Trace, pitch: float, reach: float) -> bool:
+    """Whether a trace lies in the band of a line at least twice as long.
+
+    The band runs from a third of a pitch below the line's baseline to ``reach``
+    pitches above it.
+    """
     centre = (piece.x0 + piece.x1) / 2
     if line.x1 - line.x0 < 2 * (piece.x1 - piece.x0) or not line.x0 <= centre <= line.x1:
         return False
     above = line.y_at(centre) - float(np.mean(piece.ys))
-    return -0.3 * pitch <= above <= 0.8 * pitch
+    return -0.3 * pitch <= above <= reach * pitch
 
 
 def _without_pieces(traces: list[Trace], pitch: float) -> list[Trace]:
-    """Traces shorter than a line pitch inside another line's band are part of that line.
+    """Traces inside another line's band are part of that line.
 
-    (A loop of an ascender or a descender read as a baseline of its own.)
+    A trace shorter than a line pitch anywhere in the band, ascenders above
+    and descenders below (a loop read as a baseline of its own); a longer one
+    only within the line's letters, under 0.4 pitches above its baseline (a row
+    of letter tops or bars): a line written between two others, as an
+    interlinear addition is, stands higher.
     """
     kept = []
     for trace in traces:
+        reach = 0.8 if trace.x1 - trace.x0 < pitch else 0.4
         hosts = (other for other in traces if other is not trace)
-        if trace.x1 - trace.x0 >= pitch or not any(_inside_band(trace, h, pitch) for h in hosts):
+        if not any(_inside_band(trace, h, pitch, reach) for h in hosts):
             kept.append(trace)
     return kept
 
@@ -238,8 +260,7 @@ def vectorise(
         return []
     fragments = _pitch(traces)
     traces = _join(traces, body, fragments, _body_height(traces, body, float(np.median(fragments))))
-    lengths = np.array([t.x1 - t.x0 for t in traces])
-    typical = float(np.median(_pitch(traces)[lengths >= np.median(lengths)]))
+    typical = _typical(traces, _pitch(traces))
     least = min(typical, MIN_HEIGHTS * _body_height(traces, body, typical))
     traces = [t for t in traces if t.x1 - t.x0 >= least] or traces
     traces = _without_pieces(traces, typical)

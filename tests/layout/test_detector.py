@@ -71,6 +71,20 @@ def test_pieces_of_baseline_at_a_line_end_belong_to_that_line(mirrored: bool) ->
         assert min(xs) <= 22 and max(xs) >= 378
 
 
+def test_rows_of_letter_tops_neither_set_the_pitch_nor_become_lines() -> None:
+    """Hebrew print: the detector marks bits of baseline along the letters' tops (lamed's
+    ascender, a row of bars), many short and some longer than a pitch; they belong to
+    their line. A line written between two others stands higher and stays a line."""
+    maps = drawn_maps()
+    for y in LINES_Y:
+        for x in range(30, 330 if y != LINES_Y[1] else 150, 70):
+            cv2.line(maps[BASELINE], (x, y - 17), (x + 14, y - 17), 1.0, 3)
+    cv2.line(maps[BASELINE], (230, LINES_Y[1] - 18), (330, LINES_Y[1] - 18), 1.0, 3)
+    assert len(vectorise(maps, scale=1.0)) == 3
+    cv2.line(maps[BASELINE], (100, LINES_Y[2] - 30), (200, LINES_Y[2] - 30), 1.0, 3)
+    assert len(vectorise(maps, scale=1.0)) == 4  # an interlinear addition, half a pitch up
+
+
 def test_specks_are_no_lines() -> None:
     maps = np.zeros((2, 100, 100), np.float32)
     maps[BASELINE, 50:53, 40:43] = 1.0
