@@ -3,9 +3,11 @@
 Text is NFC-normalised and split into extended grapheme clusters, so ``uͤ``
 (u + combining small e) or ``ñ`` is one symbol, as a reader sees it. The
 private-use ligatures of OCR-D ground truth (MUFI ``ſt`` U+EADA …) are read as
-the letters they join (:data:`~recognition.normalization.PRIVATE_USE`), and a
-model that learned them as symbols before this rule writes those letters
-(:attr:`Codec.texts`).
+the letters they join (:data:`~recognition.normalization.PRIVATE_USE`), so a
+new codec never holds them. A codec that learned them as symbols before this
+rule keeps reading them as those symbols, so that fine-tuning its model does
+not have to unlearn them (its CTC loss on such lines is six times higher with
+the ligatures spelt out), and writes the letters (:attr:`Codec.texts`).
 
 Label 0 is the CTC blank; symbols follow in the order they were added. A
 grapheme the codec does not know is either dropped from the training target or
@@ -81,11 +83,22 @@ class Codec:
         """Output classes of a model for this codec: the symbols plus the blank."""
         return len(self.symbols) + 1
 
+    def _read(self, text: str) -> list[str]:
+        """The text's graphemes as this codec reads them.
+
+        A private-use ligature it holds stays one symbol; every other one is
+        spelt out (:func:`units`).
+        """
+        read: list[str] = []
+        for grapheme in graphemes(text):
+            read += [grapheme] if grapheme in self._index else units(grapheme)
+        return read
+
     def encode(self, text: str) -> list[int]:
         """Labels of the text's graphemes under the unknown-symbol policy."""
         labels = []
         fallback = self._index.get(REPLACEMENT) if self.unknown == "replace" else None
-        for grapheme in units(text):
+        for grapheme in self._read(text):
             label = self._index.get(grapheme, fallback)
             if label is not None:
                 labels.append(label)
@@ -99,7 +112,7 @@ class Codec:
 
     def unknown_graphemes(self, text: str) -> set[str]:
         """Graphemes of the text that the codec lacks."""
-        return {g for g in units(text) if g not in self._index}
+        return {g for g in self._read(text) if g not in self._index}
 
     def to_json(self) -> dict[str, object]:
         """Plain form, stored with the model."""

@@ -184,11 +184,20 @@ def packaged_font() -> Path:
     raise FileNotFoundError(f"no font with ſ under {site}")
 
 
-def arabic_font() -> Path:
-    """Amiri Regular (OFL), installed with the test extra (``fontpkg-amiri``)."""
+def _packaged_font(package: str, name: str) -> Path:
     from importlib.resources import files
 
-    return Path(str(files("fontpkg_amiri").joinpath("files", "Amiri-Regular.ttf")))
+    return Path(str(files(package).joinpath("files", name)))
+
+
+def arabic_font() -> Path:
+    """Amiri Regular (OFL), installed with the test extra (``fontpkg-amiri``)."""
+    return _packaged_font("fontpkg_amiri", "Amiri-Regular.ttf")
+
+
+def hebrew_font() -> Path:
+    """Frank Ruhl Libre (OFL), installed with the test extra (``fontpkg-frank-ruhl-libre``)."""
+    return _packaged_font("fontpkg_frank_ruhl_libre", "FrankRuhlLibre[wght].ttf")
 
 
 def with_learned_norms(model: torch.nn.Module) -> None:

@@ -36,10 +36,14 @@ def test_private_use_ligatures_are_read_as_the_letters_they_join() -> None:
     assert not [s for s in codec.symbols if "\ue000" <= s <= "\uf8ff"]
     assert codec.encode("Ge\ueadaern na\uf502") == codec.encode("Geſtern nach")
     assert codec.unknown_graphemes("\ueec4") == {"k"}  # ck: c is known, k is not
-    # a codec that learned them (a model trained before the rule) writes the letters
-    learned = Codec(["G", "e", "\ueada", "\ue72b"])
-    assert learned.texts == ["G", "e", "ſt", "u\u0364"]
+    # a codec that learned them (a model trained before the rule) writes the letters,
+    # and keeps reading ground truth as its symbols, so fine-tuning need not unlearn them
+    learned = Codec(["G", "e", "\ueada", "\ue72b", "ſ", "t", "\uf502"])
+    assert learned.texts == ["G", "e", "ſt", "u\u0364", "ſ", "t", "ch"]
     assert learned.decode([1, 2, 3, 0, 4]) == "Geſtuͤ"
+    assert learned.encode("Ge\ueada\ueada") == [1, 2, 3, 3]
+    assert learned.encode("Geſt") == [1, 2, 5, 6]  # the letters written out stay letters
+    assert learned.unknown_graphemes("\ueec4\uf502") == {"c", "k"}  # ck is spelt; ch is held
 
 
 def test_json_round_trip_and_validation() -> None:
