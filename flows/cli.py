@@ -39,6 +39,7 @@ from layout.images.binarize import BinarizeSettings, Method
 from layout.images.errors import ImageLoadError
 from layout.images.preprocess import PreprocessSettings
 from layout.xmlio import XMLFormat, XMLFormatError, read_document
+from recognition.beam import INSERTION_BONUS, LM_WEIGHT
 from recognition.degrade import augmenter
 from recognition.language_model import CharLanguageModel
 from recognition.model import sized_config
@@ -514,12 +515,16 @@ def read_lines_command(
     precision: Annotated[Precision, typer.Option(help="GPU precision.")] = "bfloat16",
     beam: Annotated[int, typer.Option(help="Beam width; 1 is greedy decoding.")] = 1,
     lm: Annotated[Path | None, typer.Option(help="Character n-gram model (train lm).")] = None,
-    lm_weight: float = 0.3,
+    lm_weight: float = LM_WEIGHT,
+    insertion_bonus: Annotated[
+        float, typer.Option(help="Bonus per written letter while the language model scores.")
+    ] = INSERTION_BONUS,
     lexicon: Annotated[Path | None, typer.Option(help="Word list the search prefers.")] = None,
 ) -> None:
     """Recognise every line image under FOLDER into OUT/<stem>.txt."""
     settings = PredictorSettings(device=device, precision=precision, beam_width=beam, lm=lm,
-                                 lm_weight=lm_weight, lexicon=lexicon)  # fmt: skip
+                                 lm_weight=lm_weight, insertion_bonus=insertion_bonus,
+                                 lexicon=lexicon)  # fmt: skip
     model = model or shipped_model()
     count = sum(1 for _ in read_lines(folder, out_dir, model, settings))
     typer.echo(f"{count} lines read into {out_dir}")

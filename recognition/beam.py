@@ -4,7 +4,10 @@ The search keeps the ``width`` best prefixes, each with the log-probability
 of the paths that end in a blank and of those that end in its last grapheme;
 at each frame only graphemes above ``prune`` probability (and the best few)
 are tried. A language model adds ``lm_weight`` times the log-probability of
-the letters each symbol writes, given those of the prefix; a lexicon adds
+the letters each symbol writes, given those of the prefix, and
+``insertion_bonus`` for each of those letters: every letter costs the prefix
+some language-model probability, and without the bonus the search prefers
+readings that leave letters and spaces out. A lexicon adds
 ``lexicon_bonus`` for every completed word found in it. The result has the
 same form as greedy decoding: per-grapheme confidences (the best probability
 over the frames the grapheme spans) and x ranges in the input line image.
@@ -23,6 +26,10 @@ from recognition.language_model import CharLanguageModel
 from recognition.model import WIDTH_REDUCTION
 
 NEG_INF = -math.inf
+LM_WEIGHT = 0.4
+"""Default weight of the language model's log-probabilities."""
+INSERTION_BONUS = 0.9
+"""Default bonus per written letter while a language model scores (log units)."""
 
 
 def _logadd(a: float, b: float) -> float:
@@ -53,7 +60,9 @@ class BeamSettings:
     width: int = 8
     prune: float = 1e-3
     top: int = 6
-    lm_weight: float = 0.3
+    lm_weight: float = LM_WEIGHT
+    insertion_bonus: float = INSERTION_BONUS
+    """Added per letter a symbol writes, only while a language model scores."""
     lexicon_bonus: float = 1.0
     lexicon: frozenset[str] = field(default_factory=frozenset)
 
@@ -81,6 +90,7 @@ class BeamDecoder:
         score = 0.0
         if self.lm is not None:
             score += self.settings.lm_weight * self._lm_score(self.lm, prefix, label)
+            score += self.settings.insertion_bonus * len(self.units[label])
         if self.texts[label].isspace() and self.settings.lexicon:
             score += self._word_bonus(prefix)
         return score

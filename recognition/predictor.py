@@ -18,7 +18,7 @@ from typing import Literal
 import numpy as np
 import torch
 
-from recognition.beam import BeamDecoder, BeamSettings
+from recognition.beam import INSERTION_BONUS, LM_WEIGHT, BeamDecoder, BeamSettings
 from recognition.codec import Codec
 from recognition.decoding import Char, GreedyDecoder, Recognized, in_logical_order
 from recognition.language_model import CharLanguageModel
@@ -41,7 +41,9 @@ class PredictorSettings:
     """1: greedy decoding; more: CTC prefix beam search."""
     lm: Path | None = None
     """Character n-gram model (JSON, ``archive-ocr train lm``) for the beam search."""
-    lm_weight: float = 0.3
+    lm_weight: float = LM_WEIGHT
+    insertion_bonus: float = INSERTION_BONUS
+    """Added per written letter while the language model scores."""
     lexicon: Path | None = None
     """Word list (one per line) whose words the beam search prefers."""
 
@@ -134,7 +136,8 @@ def describe_decoding(settings: PredictorSettings) -> tuple[str, dict[str, objec
     parameters: dict[str, object] = {"beam_width": settings.beam_width}
     if settings.lm:
         parameters |= {"lm": settings.lm.name, "lm_sha256": file_sha256(settings.lm),
-                       "lm_weight": settings.lm_weight}  # fmt: skip
+                       "lm_weight": settings.lm_weight,
+                       "insertion_bonus": settings.insertion_bonus}  # fmt: skip
     if settings.lexicon:
         parameters |= {"lexicon": settings.lexicon.name,
                        "lexicon_sha256": file_sha256(settings.lexicon)}  # fmt: skip
@@ -152,7 +155,7 @@ def decoder_for(codec: Codec, settings: PredictorSettings) -> GreedyDecoder | Be
         else frozenset()
     )
     beam = BeamSettings(width=max(settings.beam_width, 2), lm_weight=settings.lm_weight,
-                        lexicon=words)  # fmt: skip
+                        insertion_bonus=settings.insertion_bonus, lexicon=words)  # fmt: skip
     return BeamDecoder(codec, beam, lm)
 
 

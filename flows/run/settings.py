@@ -21,6 +21,7 @@ from flows.segmentation import PageDirection, SegmenterSettings
 from layout.images.binarize import BinarizeSettings
 from layout.images.preprocess import PreprocessSettings
 from layout.models import shipped_detector
+from recognition.beam import INSERTION_BONUS, LM_WEIGHT
 from recognition.models import shipped_model
 from recognition.predictor import PredictorSettings
 from recognition.weights import LineCut, file_sha256
@@ -77,7 +78,11 @@ class RunSettings(BaseModel):
     lm: Path | None = Field(
         default=None, description="Character n-gram model (JSON) for the beam search."
     )
-    lm_weight: float = Field(default=0.3, ge=0, le=5)
+    lm_weight: float = Field(default=LM_WEIGHT, ge=0, le=5)
+    insertion_bonus: float = Field(
+        default=INSERTION_BONUS, ge=0, le=10,
+        description="Added per written letter while the language model scores.",
+    )  # fmt: skip
     device: str = "cpu"
     precision: Literal["float32", "bfloat16", "float16"] = "bfloat16"
     max_pixels: int = Field(default=200_000_000, gt=0, description="Refuse larger pages.")
@@ -92,15 +97,20 @@ class RunSettings(BaseModel):
 
     def output_settings(self) -> dict[str, object]:
         """The settings that shape the outputs (the model enters by its checksum)."""
-        return {"binarization": self.binarization, "max_skew": self.max_skew,
-                "segmenter": self.segmenter, "upright_check": self.upright_check,
-                "direction": self.direction,
-                "layout_model": file_sha256(self.layout_model)
-                if self.segmenter == "detector" else None,
-                "glyphs": self.glyphs, "precision": self.precision,
-                "line_images": self.line_images, "beam_width": self.beam_width,
-                "lm": file_sha256(self.lm) if self.lm else None,
-                "lm_weight": self.lm_weight if self.lm else None}  # fmt: skip
+        shaping: dict[str, object] = {
+            "binarization": self.binarization, "max_skew": self.max_skew,
+            "segmenter": self.segmenter, "upright_check": self.upright_check,
+            "direction": self.direction,
+            "layout_model": file_sha256(self.layout_model)
+            if self.segmenter == "detector" else None,
+            "glyphs": self.glyphs, "precision": self.precision,
+            "line_images": self.line_images, "beam_width": self.beam_width,
+            "lm": file_sha256(self.lm) if self.lm else None,
+            "lm_weight": self.lm_weight if self.lm else None,
+        }  # fmt: skip
+        if self.lm:  # a key of its own only here: runs without a model keep their hash
+            shaping["insertion_bonus"] = self.insertion_bonus
+        return shaping
 
     def settings_hash(self) -> str:
         """sha256 of the output settings as canonical JSON."""
@@ -117,7 +127,8 @@ class RunSettings(BaseModel):
         """The recogniser's inference settings."""
         return PredictorSettings(device=self.device, precision=self.precision,
                                  beam_width=self.beam_width, lm=self.lm,
-                                 lm_weight=self.lm_weight)  # fmt: skip
+                                 lm_weight=self.lm_weight,
+                                 insertion_bonus=self.insertion_bonus)  # fmt: skip
 
     def pipeline(self) -> PipelineSettings:
         """The settings of every stage of the page pipeline."""

@@ -19,6 +19,9 @@ def test_settings_that_change_outputs_change_the_hash(tmp_path: Path) -> None:
     CharLanguageModel.fit(["abc"], 2).save(lm)
     with_lm = RunSettings(beam_width=8, lm=lm).settings_hash()
     assert with_lm != RunSettings(beam_width=8).settings_hash()
+    assert RunSettings(beam_width=8, lm=lm, insertion_bonus=0).settings_hash() != with_lm
+    # the bonus has no effect without a language model, so it leaves those runs' hash
+    assert RunSettings(insertion_bonus=0).settings_hash() == base.settings_hash()
     CharLanguageModel.fit(["abd"], 2).save(lm)  # another model under the same name
     assert RunSettings(beam_width=8, lm=lm).settings_hash() != with_lm
 
