@@ -5,6 +5,10 @@ ink bright on a dark ground (``1 - grey/255``), padded on the right, with each
 line's true width. The CNN halves the width twice (one output frame per four
 pixels) and folds the height into features; a BiLSTM reads the frames; a
 linear layer gives per-frame log-probabilities over the codec's classes.
+Each line of a padded batch is read as if it were alone: the convolutions
+meet zeros past its width and the LSTM reads its own frames only
+(:mod:`recognition.sequence`), so a line's text never depends on the lines
+that share its batch.
 
 One ``forward`` serves training and inference: it returns a dict with
 ``log_probs`` (T, B, C) and ``lengths`` (B,), and ``loss`` (mean CTC loss per
@@ -23,6 +27,8 @@ import torch
 from torch import nn
 from torch.nn import functional
 from torch.nn.utils.fusion import fuse_conv_bn_eval
+
+from recognition.sequence import read_lines
 
 WIDTH_REDUCTION = 4
 
@@ -111,6 +117,28 @@ class LineRecognizer(nn.Module):
         # Module.to takes memory_format (PyTorch documents it; its type stubs leave it out).
         return folded.to(memory_format=torch.channels_last)  # type: ignore[call-overload,no-any-return]
 
+    def _features(
+        self, images: torch.Tensor, widths: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """CNN features and frame counts; each line's features as if it were alone.
+
+        Every convolution but the first is fed zeros past each line's own width,
+        what a line alone meets there (the convolutions' zero padding), so the
+        padding that a wider line brings to a batch changes nothing a line reads.
+        """
+        valid = torch.clamp(widths.cpu(), min=WIDTH_REDUCTION)
+        padded = bool((valid < images.shape[3]).any())
+        features = images
+        for layer in self.cnn:
+            if padded and isinstance(layer, nn.Conv2d) and features is not images:
+                features = _zero_past(features, valid)
+            features = layer(features)
+            if isinstance(layer, nn.MaxPool2d):
+                kernel = layer.kernel_size
+                valid = torch.div(valid, kernel[1] if isinstance(kernel, tuple) else kernel,
+                                  rounding_mode="floor")  # fmt: skip
+        return features, valid
+
     def forward(
         self,
         images: torch.Tensor,
@@ -126,13 +154,12 @@ class LineRecognizer(nn.Module):
             targets: concatenated label sequences (no blanks).
             target_lengths: (B,) length of each line's labels.
         """
-        features = self.cnn(images)  # (B, C, H', W/4)
+        features, lengths = self._features(images, widths)  # (B, C, H', W/4)
         b, c, h, w = features.shape
         frames = features.permute(3, 0, 1, 2).reshape(w, b, c * h)
-        frames, _ = self.rnn(self.dropout(frames))
+        frames = read_lines(self.rnn, self.dropout(frames), lengths)
         log_probs = functional.log_softmax(self.classifier(self.dropout(frames)), dim=-1)
-        lengths = torch.clamp(torch.div(widths, WIDTH_REDUCTION, rounding_mode="floor"), 1, w)
-        out = {"log_probs": log_probs, "lengths": lengths}
+        out = {"log_probs": log_probs, "lengths": lengths.to(images.device)}
         if targets is not None and target_lengths is not None:
             out["loss"] = functional.ctc_loss(
                 log_probs.float(),
@@ -144,3 +171,18 @@ class LineRecognizer(nn.Module):
                 zero_infinity=True,
             )
         return out
+
+
+def _zero_past(features: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+    """(B, C, H, W) features with the columns past each line's ``valid`` width set to zero.
+
+    Where no gradient is kept (inference), in place and only over the padding;
+    in training, as a product with a mask.
+    """
+    if torch.is_grad_enabled() and features.requires_grad:
+        columns = torch.arange(features.shape[3])
+        mask = (columns < valid[:, None]).to(features.device, features.dtype)
+        return features * mask[:, None, None, :]
+    for line, width in enumerate(valid.tolist()):
+        features[line, :, :, width:] = 0
+    return features
