@@ -3,7 +3,8 @@
 Accuracy: the model reads every line of the given folders (``<id>.png`` with
 ``<id>.gt.txt``); CER and WER are reported raw and normalised (see
 :mod:`recognition.normalization`), per folder and overall. Speed: lines per
-second on the CPU with one thread and with all threads, and on the GPU in
+second on the CPU with one thread and with all threads (in bfloat16 where the
+CPU has bfloat16 instructions, and then in float32 too), and on the GPU in
 bfloat16 when one is present, each over the same lines after a warm-up.
 Tesseract, given one or more languages, reads the same lines as a peer
 (:mod:`flows.tesseract`).
@@ -121,11 +122,14 @@ def run_benchmark(
 
     accuracy = _accuracy(folders, ours)
     threads = torch.get_num_threads()
-    speed: dict[str, Any] = {
-        "lines": len(images),
-        "cpu_1_thread": _speed(model, images, PredictorSettings(threads=1)),
-    }
-    speed[f"cpu_{threads}_threads"] = _speed(model, images, PredictorSettings(threads=threads))
+    speed: dict[str, Any] = {"lines": len(images), "cpu_precision": predictor.precision}
+    for precision, suffix in ((predictor.precision, ""), ("float32", "_float32")):
+        if suffix and precision == predictor.precision:
+            break  # the CPU runs float32 anyway
+        for count in (1, threads):
+            name = f"cpu_{count}_thread{'s' if count > 1 else ''}{suffix}"
+            speed[name] = _speed(model, images, PredictorSettings(threads=count,
+                                                                  precision=precision))  # fmt: skip
     torch.set_num_threads(threads)
     if torch.cuda.is_available():
         gpu = PredictorSettings(device="cuda", precision="bfloat16", max_batch=512,

@@ -44,7 +44,8 @@ from recognition.degrade import augmenter
 from recognition.language_model import CharLanguageModel
 from recognition.model import sized_config
 from recognition.models import shipped_model
-from recognition.predictor import Precision, PredictorSettings
+from recognition.precision import Precision
+from recognition.predictor import PredictorSettings
 from recognition.training import TrainSettings, train
 from recognition.weights import LineCut, load_model
 
@@ -415,6 +416,10 @@ def train_recognition(
     learning_rate: float = 1e-3,
     patience: int = 5,
     device: str = "cpu",
+    precision: Annotated[
+        Precision,
+        typer.Option(help="Autocast precision; a CPU runs bfloat16 where it has the instructions."),
+    ] = "bfloat16",
     max_hours: Annotated[float | None, typer.Option(help="Stop after this long.")] = None,
     resume: Annotated[bool, typer.Option(help="Continue from out/checkpoint.")] = False,
     seed: int = 0,
@@ -462,7 +467,8 @@ def train_recognition(
                f"{len(codec.symbols)} symbols")  # fmt: skip
     settings = TrainSettings(
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, patience=patience,
-        device=device, seed=seed, threads=threads, epoch_steps=epoch_steps, lr_drop=lr_drop,
+        device=device, precision=precision, seed=seed, threads=threads,
+        epoch_steps=epoch_steps, lr_drop=lr_drop,
         max_seconds=max_hours * 3600 if max_hours is not None else None, line_images=line_images,
     )  # fmt: skip
     with tqdm(desc="training", unit="step") as bar:
@@ -512,7 +518,9 @@ def read_lines_command(
         Path | None, typer.Option(help="Recogniser model; the shipped default if omitted.")
     ] = None,
     device: str = "cpu",
-    precision: Annotated[Precision, typer.Option(help="GPU precision.")] = "bfloat16",
+    precision: Annotated[
+        Precision, typer.Option(help="On a GPU; a CPU runs bfloat16 where it has the instructions.")
+    ] = "bfloat16",
     beam: Annotated[int, typer.Option(help="Beam width; 1 is greedy decoding.")] = 1,
     lm: Annotated[Path | None, typer.Option(help="Character n-gram model (train lm).")] = None,
     lm_weight: float = LM_WEIGHT,

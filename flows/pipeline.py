@@ -123,7 +123,7 @@ class PagePipeline:
             step(
                 f"text recognition (CNN-LSTM, {self.decoding})",
                 {
-                    "precision": self.settings.predictor.precision,
+                    "precision": self.predictor.precision,
                     "glyphs": self.settings.glyphs,
                     "line_images": self.line_images,
                     **self.decoding_parameters,

@@ -3,8 +3,9 @@
 Lines are normalised to the model's height, grouped by width so that little
 padding is computed, and run through the network's inference form
 (:meth:`~recognition.model.LineRecognizer.for_inference`) under
-``torch.inference_mode`` on the CPU (with the configured number of threads) or
-on a GPU in bfloat16 or float16. Character
+``torch.inference_mode`` on the CPU (with the configured number of threads;
+in bfloat16 where it has bfloat16 instructions and bfloat16 is asked for) or
+on a GPU in bfloat16 or float16 (:mod:`recognition.precision`). Character
 x positions come back in the pixels of each input line image.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import torch
@@ -23,9 +23,8 @@ from recognition.codec import Codec
 from recognition.decoding import Char, GreedyDecoder, Recognized, in_logical_order
 from recognition.language_model import CharLanguageModel
 from recognition.lines import normalize_line, pad_batch, width_batches
+from recognition.precision import Precision, autocast, effective_precision
 from recognition.weights import LoadedModel, file_sha256
-
-Precision = Literal["float32", "bfloat16", "float16"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +32,8 @@ class PredictorSettings:
     """How to run inference."""
 
     device: str = "cpu"
-    precision: Precision = "float32"
+    precision: Precision = "bfloat16"
+    """Where the device runs it (:func:`~recognition.precision.effective_precision`)."""
     max_batch: int = 64
     max_pixels: int = 64 * 2048
     threads: int | None = None
@@ -71,10 +71,10 @@ class Predictor:
         if self.settings.threads:
             torch.set_num_threads(self.settings.threads)
 
-    def _dtype(self) -> torch.dtype | None:
-        if self.settings.device == "cpu" or self.settings.precision == "float32":
-            return None
-        return torch.bfloat16 if self.settings.precision == "bfloat16" else torch.float16
+    @property
+    def precision(self) -> Precision:
+        """The precision the network runs in on this device (for provenance)."""
+        return effective_precision(self.settings.device, self.settings.precision)
 
     def predict(self, lines: Sequence[np.ndarray]) -> list[Recognized]:
         """Recognise greyscale line images (uint8, ink dark), in the order given.
@@ -92,15 +92,12 @@ class Predictor:
         """Recognise prepared lines, in the order given (as :meth:`predict`)."""
         widths = [line.pixels.shape[1] for line in prepared]
         results: list[Recognized | None] = [None] * len(prepared)
-        dtype = self._dtype()
+        device, precision = self.settings.device, self.settings.precision
         for batch in width_batches(widths, self.settings.max_batch, self.settings.max_pixels):
             images, batch_widths = pad_batch([prepared[i].pixels for i in batch])
-            images = images.to(self.settings.device)
-            with torch.inference_mode(), torch.autocast(
-                self.settings.device.split(":")[0], dtype=dtype or torch.float32,
-                enabled=dtype is not None,
-            ):  # fmt: skip
-                out = self.model(images, batch_widths.to(self.settings.device))
+            images = images.to(device, memory_format=torch.channels_last)
+            with torch.inference_mode(), autocast(device, precision):
+                out = self.model(images, batch_widths.to(device))
             ratios = [prepared[i].source_width / widths[i] for i in batch]
             decoded = self._decode(out["log_probs"].float(), out["lengths"].cpu().numpy(), ratios)
             for i, recognised in zip(batch, decoded, strict=True):

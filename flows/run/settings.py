@@ -23,6 +23,7 @@ from layout.images.preprocess import PreprocessSettings
 from layout.models import shipped_detector
 from recognition.beam import INSERTION_BONUS, LM_WEIGHT
 from recognition.models import shipped_model
+from recognition.precision import Precision
 from recognition.predictor import PredictorSettings
 from recognition.weights import LineCut, file_sha256
 
@@ -84,7 +85,11 @@ class RunSettings(BaseModel):
         description="Added per written letter while the language model scores.",
     )  # fmt: skip
     device: str = "cpu"
-    precision: Literal["float32", "bfloat16", "float16"] = "bfloat16"
+    precision: Precision = Field(
+        default="bfloat16",
+        description="Recogniser precision on a GPU; a CPU runs bfloat16 where it has the "
+        "instructions (provenance names the precision that ran).",
+    )
     max_pixels: int = Field(default=200_000_000, gt=0, description="Refuse larger pages.")
     page_timeout_s: float = Field(default=600.0, gt=0, description="Fail a page that takes longer.")
     io_retries: int = Field(default=3, ge=0, description="Retries of a page after a storage error.")
