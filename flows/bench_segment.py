@@ -40,6 +40,7 @@ from flows.layout_commands import (
 from flows.segmentation import Segmenter, SegmenterSettings
 from layout.evaluation import compare_pages
 from layout.xmlio import read_document
+from recognition.precision import cpu_runs_bfloat16
 
 Pairs = Sequence[tuple[Path, Path]]
 
@@ -96,9 +97,15 @@ def run_benchmark(folders: Sequence[Path], model: Path | None = None, kraken: Pa
     sets = _by_set(validation)
     methods = {"detector": Segmenter(SegmenterSettings("detector", model)),
                "classic": Segmenter(SegmenterSettings("classic"))}  # fmt: skip
+    if cpu_runs_bfloat16():  # the same pages with the detector's network in bfloat16
+        in_bfloat16 = SegmenterSettings("detector", model, precision="bfloat16")
+        methods["detector_bfloat16"] = Segmenter(in_bfloat16)
     gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else None
     if gpu is not None:  # the same pages with the detector's network on the GPU
         methods["detector_gpu"] = Segmenter(SegmenterSettings("detector", model, device="cuda"))
+        methods["detector_gpu_bfloat16"] = Segmenter(
+            SegmenterSettings("detector", model, device="cuda", precision="bfloat16")
+        )
     report: dict[str, Any] = {"benchmark": "segment", "threads": 1,
                               "machine": {"cpus": os.cpu_count(), "gpu": gpu,
                                           "python": platform.python_version()}}  # fmt: skip
@@ -145,7 +152,14 @@ def bench_segment_command(
     report = run_benchmark(data or DEFAULT_FOLDERS, model, kraken, kraken_pages)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2), encoding="utf-8")
-    for method in ("detector", "detector_gpu", "classic", "kraken"):
+    for method in (
+        "detector",
+        "detector_bfloat16",
+        "detector_gpu",
+        "detector_gpu_bfloat16",
+        "classic",
+        "kraken",
+    ):
         if method in report:
             f = report[method]["all"]
             typer.echo(f"{method:9s} F1 {f['f1']:.3f} P {f['precision']:.3f} R {f['recall']:.3f} "

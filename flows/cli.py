@@ -274,10 +274,17 @@ def segment_command(
     direction: Annotated[
         PageDirection, typer.Option(help="rtl: columns read right to left (Arabic, Hebrew).")
     ] = "ltr",
+    precision: Annotated[
+        Precision,
+        typer.Option(
+            help="The detector's: bfloat16 (where the device runs it) is faster, a bit less exact."
+        ),
+    ] = "float32",
 ) -> None:
     """Find regions, text lines and baselines; writes PAGE-XML in the scan's coordinates."""
     settings = PreprocessSettings(binarize=BinarizeSettings(method=method))
-    chosen = Segmenter(SegmenterSettings(segmenter, model, direction=direction))
+    chosen = Segmenter(SegmenterSettings(segmenter, model, direction=direction,
+                                         precision=precision))  # fmt: skip
     raise typer.Exit(_echo_outcomes(segment_files(images, out_dir, settings, chosen), str))
 
 

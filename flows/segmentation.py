@@ -19,6 +19,7 @@ from layout.images.preprocess import Preprocessed
 from layout.models import shipped_detector
 from layout.provenance import ModelRef, ProcessingStep
 from layout.segment_classic import segment
+from recognition.precision import Precision, effective_precision
 
 SegmenterKind = Literal["detector", "classic"]
 PageDirection = Literal["ltr", "rtl"]
@@ -33,6 +34,8 @@ class SegmenterSettings:
     device: str = "cpu"
     direction: PageDirection = "ltr"
     """The script's direction: columns are read right to left on ``rtl`` pages."""
+    precision: Precision = "float32"
+    """The detector's; bfloat16 where the device runs it (:mod:`recognition.precision`)."""
 
 
 class Segmenter:
@@ -41,9 +44,10 @@ class Segmenter:
     def __init__(self, settings: SegmenterSettings | None = None) -> None:
         self.settings = settings or SegmenterSettings()
         self.detector: LineDetector | None = None
+        self.precision = effective_precision(self.settings.device, self.settings.precision)
         if self.settings.method == "detector":
             path = self.settings.model or shipped_detector()
-            self.detector = LineDetector(path, self.settings.device)
+            self.detector = LineDetector(path, self.settings.device, self.precision == "bfloat16")
 
     def segment(self, done: Preprocessed) -> tuple[Page, int]:
         """Lines and regions of a preprocessed page, and how many lines are degraded."""
@@ -64,6 +68,7 @@ class Segmenter:
             {
                 "method": "detector",
                 "input_size": self.detector.size,
+                "precision": self.precision,
                 "degraded_lines": degraded_lines,
             },
             model=ModelRef(loaded.name, loaded.sha256),

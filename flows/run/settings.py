@@ -90,6 +90,11 @@ class RunSettings(BaseModel):
         description="Recogniser precision on a GPU; a CPU runs bfloat16 where it has the "
         "instructions (provenance names the precision that ran).",
     )
+    layout_precision: Precision = Field(
+        default="float32",
+        description="The line detector's: bfloat16 (where the device runs it) lays pages out "
+        "1.7 times as fast on a CPU, at held-out line F1 0.955 against 0.957.",
+    )
     max_pixels: int = Field(default=200_000_000, gt=0, description="Refuse larger pages.")
     page_timeout_s: float = Field(default=600.0, gt=0, description="Fail a page that takes longer.")
     io_retries: int = Field(default=3, ge=0, description="Retries of a page after a storage error.")
@@ -113,8 +118,11 @@ class RunSettings(BaseModel):
             "lm": file_sha256(self.lm) if self.lm else None,
             "lm_weight": self.lm_weight if self.lm else None,
         }  # fmt: skip
-        if self.lm:  # a key of its own only here: runs without a model keep their hash
+        # keys of their own only where they apply, so that other runs keep their hash
+        if self.lm:
             shaping["insertion_bonus"] = self.insertion_bonus
+        if self.segmenter == "detector" and self.layout_precision != "float32":
+            shaping["layout_precision"] = self.layout_precision
         return shaping
 
     def settings_hash(self) -> str:
@@ -138,7 +146,7 @@ class RunSettings(BaseModel):
     def pipeline(self) -> PipelineSettings:
         """The settings of every stage of the page pipeline."""
         segmenter = SegmenterSettings(self.segmenter, self.layout_model, self.device,
-                                      self.direction)  # fmt: skip
+                                      self.direction, self.layout_precision)  # fmt: skip
         return PipelineSettings(self.preprocess(), self.predictor(), self.glyphs, self.line_images,
                                 segmenter, self.upright_check,
                                 self.layout_processes)  # fmt: skip

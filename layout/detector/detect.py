@@ -30,10 +30,12 @@ class Detection:
 class LineDetector:
     """A loaded detector; :meth:`segment` pages (greyscale, deskewed) one after another."""
 
-    def __init__(self, path: Path, device: str = "cpu") -> None:
+    def __init__(self, path: Path, device: str = "cpu", bfloat16: bool = False) -> None:
+        """Load the detector onto ``device``; ``bfloat16`` runs its network under autocast."""
         self.loaded: LoadedDetector = load_detector(path, device)
         self.network = self.loaded.model.for_inference()
         self.device = device
+        self.bfloat16 = bfloat16
 
     @property
     def size(self) -> int:
@@ -56,7 +58,8 @@ class LineDetector:
 
     def _maps(self, image: np.ndarray) -> np.ndarray:
         tensor = torch.from_numpy(pad_to(image))[None, None].to(self.device)
-        with torch.inference_mode():
+        kind = self.device.split(":", maxsplit=1)[0]
+        with torch.inference_mode(), torch.autocast(kind, torch.bfloat16, enabled=self.bfloat16):
             logits = self.network(tensor)[0, :, : image.shape[0], : image.shape[1]]
         maps: np.ndarray = torch.sigmoid(logits).float().cpu().numpy()
         return maps

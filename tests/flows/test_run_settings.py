@@ -22,6 +22,11 @@ def test_settings_that_change_outputs_change_the_hash(tmp_path: Path) -> None:
     assert RunSettings(beam_width=8, lm=lm, insertion_bonus=0).settings_hash() != with_lm
     # the bonus has no effect without a language model, so it leaves those runs' hash
     assert RunSettings(insertion_bonus=0).settings_hash() == base.settings_hash()
+    assert RunSettings(layout_precision="bfloat16").settings_hash() != base.settings_hash()
+    classic = RunSettings(segmenter="classic")
+    assert RunSettings(segmenter="classic", layout_precision="bfloat16").settings_hash() == (
+        classic.settings_hash()
+    )
     CharLanguageModel.fit(["abd"], 2).save(lm)  # another model under the same name
     assert RunSettings(beam_width=8, lm=lm).settings_hash() != with_lm
 

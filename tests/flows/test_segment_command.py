@@ -18,6 +18,7 @@ from layout.synthetic import PageStyle, render_page
 from layout.transform import apply_affine
 from layout.xmlio import parse_xml, read_document
 from layout.xmlio.schemas import schema_errors
+from recognition import precision as precisions
 from tests.factories import any_font, two_column_page
 
 runner = CliRunner()
@@ -54,16 +55,22 @@ def test_segment_maps_lines_back_to_the_skewed_scan(tmp_path: Path) -> None:
         assert abs(slope - angle) < 0.5  # baselines follow the scan's skew
 
 
-def test_the_trained_detector_finds_every_line_of_a_skewed_printed_page(tmp_path: Path) -> None:
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_the_trained_detector_finds_every_line_of_a_skewed_printed_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, precision: str
+) -> None:
+    monkeypatch.setattr(precisions, "cpu_runs_bfloat16", lambda: True)  # bfloat16 on any CPU
     style = PageStyle(width=1400, height=1900, margin=140, font_size=36, skew=2.5)
     tale = "Es war einmal ein König, der hatte drei Töchter, die jüngste war so schön. "
     grey, truth = render_page([tale * 5, tale * 4], any_font(), style, seed=3, name="scan.png")
     Image.fromarray(grey).save(tmp_path / "scan.png", dpi=(300, 300))
-    result = runner.invoke(app, ["segment", str(tmp_path / "scan.png"), "-o", str(tmp_path / "o")])
+    result = runner.invoke(app, ["segment", str(tmp_path / "scan.png"), "-o", str(tmp_path / "o"),
+                                 "--precision", precision])  # fmt: skip
     assert result.exit_code == 0, result.output
     found = read_document(tmp_path / "o" / "scan.page.xml")
     step = found.metadata.steps[1]
     assert step.settings["method"] == "detector" and step.settings["degraded_lines"] == 0
+    assert step.settings["precision"] == precision
     assert match_lines(found, truth).f1 >= 0.95
     for line in found.lines():
         (x0, y0), (x1, y1) = line.baseline[0], line.baseline[-1]  # type: ignore[index]

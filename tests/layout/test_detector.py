@@ -242,3 +242,20 @@ def test_a_ragged_right_margin_cuts_no_line() -> None:
         xs = np.arange(20, end + 1, dtype=float)
         traces.append(Trace(xs, np.full(len(xs), float(y))))
     assert len(split_at_gutters(traces, ink, pitch)) == len(traces)
+
+
+def test_the_shipped_detector_finds_the_same_lines_in_bfloat16() -> None:
+    from layout.detector.detect import LineDetector
+    from layout.models import shipped_detector
+
+    style = PageStyle(width=1000, height=1300, margin=100, font_size=34, skew=0.0)
+    tale = "Es war einmal ein König, der hatte drei Töchter, die jüngste war so schön. "
+    grey, _ = render_page([tale * 4], any_font(), style, seed=5, name="page.png")
+    full, half = LineDetector(shipped_detector()), LineDetector(shipped_detector(), bfloat16=True)
+    full_maps, half_maps = full.probabilities(grey)[0], half.probabilities(grey)[0]
+    assert not np.array_equal(full_maps, half_maps)  # the network did run in bfloat16
+    assert np.abs(full_maps - half_maps).mean() < 0.01
+    full_lines, half_lines = full.lines(grey), half.lines(grey)
+    assert len(half_lines) == len(full_lines) >= 6
+    for a, b in zip(full_lines, half_lines, strict=True):
+        assert iou(a.polygon, b.polygon) > 0.9
