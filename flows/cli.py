@@ -432,6 +432,9 @@ def train_recognition(
     seed: int = 0,
     size: Annotated[str, typer.Option(help="Model size: base or small.")] = "base",
     threads: Annotated[int | None, typer.Option(help="CPU threads for torch.")] = None,
+    loader_threads: Annotated[
+        int, typer.Option(help="Threads that load and augment lines ahead (0: none).")
+    ] = 2,
     augment: Annotated[
         float, typer.Option(help="Degrade training lines on the fly at this strength (0: off).")
     ] = 0.0,
@@ -475,7 +478,7 @@ def train_recognition(
     settings = TrainSettings(
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, patience=patience,
         device=device, precision=precision, seed=seed, threads=threads,
-        epoch_steps=epoch_steps, lr_drop=lr_drop,
+        loader_threads=loader_threads, epoch_steps=epoch_steps, lr_drop=lr_drop,
         max_seconds=max_hours * 3600 if max_hours is not None else None, line_images=line_images,
     )  # fmt: skip
     with tqdm(desc="training", unit="step") as bar:

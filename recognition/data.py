@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,11 +89,15 @@ class LineDataset(torch.utils.data.Dataset[tuple[np.ndarray, list[int], str]]):
         return len(self.items)
 
     def __getitem__(self, index: int) -> tuple[np.ndarray, list[int], str]:
+        return self.sample(index, self.rng)
+
+    def sample(self, index: int, rng: np.random.Generator) -> tuple[np.ndarray, list[int], str]:
+        """Line ``index`` normalised, augmented with draws from ``rng``, and its labels."""
         item = self.items[index]
         sample = item.load() if isinstance(item, LineFile) else item
         image = sample.image
         if self.augment is not None:
-            image = self.augment(image, self.rng)
+            image = self.augment(image, rng)
         # CTC reads left to right: right-to-left text is learnt in display order.
         label = self.codec.encode(reorder(sample.text))
         return normalize_line(image, self.height), label, sample.text
@@ -123,21 +128,54 @@ def collate(items: Sequence[tuple[np.ndarray, list[int], str]]) -> Batch:
 
 
 def batches(
-    dataset: LineDataset, size: int, shuffle: bool, rng: np.random.Generator
+    dataset: LineDataset,
+    size: int,
+    shuffle: bool,
+    rng: np.random.Generator,
+    loader: Executor | None = None,
 ) -> Iterator[Batch]:
     """Batches in random (or given) order; each holds lines of similar width when shuffled.
 
     Shuffled epochs sort random chunks of ``50 * size`` lines by width before
     cutting them into batches, so padding stays small while order stays random.
+    Each line is augmented with a generator of its own, seeded from ``rng``, so
+    the batches are the same whether ``loader`` (threads: images decode and
+    augment outside the GIL) loads the next chunk while this one trains or not.
     """
     order = rng.permutation(len(dataset)) if shuffle else np.arange(len(dataset))
+    seeds = rng.integers(2**63 - 1, size=len(order))
     chunk = 50 * size
-    for start in range(0, len(order), chunk):
-        items = [dataset[int(i)] for i in order[start : start + chunk]]
-        if shuffle:
-            items.sort(key=lambda item: item[0].shape[1])
-        groups = [items[i : i + size] for i in range(0, len(items), size)]
-        if shuffle:
-            rng.shuffle(groups)
-        for group in groups:
-            yield collate(group)
+    starts = range(0, len(order), chunk)
+
+    def jobs(start: int) -> list[tuple[int, np.random.Generator]]:
+        pairs = zip(order[start : start + chunk], seeds[start : start + chunk], strict=True)
+        return [(int(i), np.random.default_rng(int(seed))) for i, seed in pairs]
+
+    if loader is None:
+        for start in starts:
+            items = [dataset.sample(*job) for job in jobs(start)]
+            yield from _cut(items, size, shuffle, rng)
+        return
+    ahead = [loader.submit(dataset.sample, *job) for job in jobs(0)] if starts else []
+    try:
+        for n in range(len(starts)):
+            current = ahead
+            if n + 1 < len(starts):  # queued behind this chunk: loads while it trains
+                ahead = [loader.submit(dataset.sample, *job) for job in jobs(starts[n + 1])]
+            yield from _cut([future.result() for future in current], size, shuffle, rng)
+    finally:  # an epoch of fixed steps stops mid-pass: what it queued is not loaded
+        for future in ahead:
+            future.cancel()
+
+
+def _cut(
+    items: list[tuple[np.ndarray, list[int], str]], size: int, shuffle: bool,
+    rng: np.random.Generator,
+) -> Iterator[Batch]:  # fmt: skip
+    if shuffle:
+        items.sort(key=lambda item: item[0].shape[1])
+    groups = [items[i : i + size] for i in range(0, len(items), size)]
+    if shuffle:
+        rng.shuffle(groups)
+    for group in groups:
+        yield collate(group)

@@ -18,6 +18,8 @@ import math
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,7 @@ class TrainSettings:
     epoch_steps: int | None = None  # validate every this many steps (None: a pass over the data)
     lr_drop: float = 1.0  # learning rate × this after an epoch without improvement
     line_images: LineCut | None = None  # recorded in the model: the cut of page lines it reads
+    loader_threads: int = 2  # threads that load and augment the next lines while a chunk trains
 
 
 @dataclass(slots=True)
@@ -225,52 +228,85 @@ def train(
     val_set = LineDataset(val_items, codec, config.height)
     rng = np.random.default_rng(settings.seed + state.epoch)
     started = time.monotonic()
-    log = out_dir / "train-log.jsonl"
     out_dir.mkdir(parents=True, exist_ok=True)
-    while state.epoch < settings.epochs and state.stale_epochs < settings.patience:
-        losses: list[float] = []
-        for batch in _epoch(train_set, settings, rng):
-            losses.append(_step(model, batch, optimizer, settings))
-            state.step += 1
-            if progress is not None:
-                progress({"epoch": state.epoch, "step": state.step, "loss": losses[-1]})
+    with _loader(settings.loader_threads) as loader:
+        while state.epoch < settings.epochs and state.stale_epochs < settings.patience:
+            losses: list[float] = []
+            for batch in _epoch(train_set, settings, rng, loader):
+                losses.append(_step(model, batch, optimizer, settings))
+                state.step += 1
+                if progress is not None:
+                    progress({"epoch": state.epoch, "step": state.step, "loss": losses[-1]})
+                if _out_of_budget(settings, state, started):
+                    break
+            _close_epoch(model, optimizer, state, val_set, codec, out_dir=out_dir,
+                         settings=settings, losses=losses, started=started)  # fmt: skip
             if _out_of_budget(settings, state, started):
                 break
-        errors = evaluate(model, val_set, codec, settings.batch_size, settings.device,
-                          precision=settings.precision)  # fmt: skip
-        # Ties keep the later model (it has trained longer), but only a strict
-        # improvement resets the patience.
-        state.stale_epochs = 0 if errors.rate < state.best_cer else state.stale_epochs + 1
-        if state.stale_epochs:
-            state.learning_rate *= settings.lr_drop
-            _set_learning_rate(optimizer, state.learning_rate)
-        if errors.rate <= state.best_cer:
-            state.best_cer, state.best_epoch = errors.rate, state.epoch
-            extra: dict[str, object] = {"validation_cer": errors.rate, "epoch": state.epoch}
-            if settings.line_images is not None:
-                extra["line_images"] = settings.line_images
-            save_model(model, codec, out_dir / "model.safetensors", out_dir.name, extra=extra)
-        record = {"epoch": state.epoch, "step": state.step, "train_loss": float(np.mean(losses)),
-                  "val_cer": errors.rate, "best_cer": state.best_cer,
-                  "learning_rate": state.learning_rate,
-                  "seconds": round(time.monotonic() - started, 1)}  # fmt: skip
-        with log.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record) + "\n")
-        state.epoch += 1
-        save_checkpoint(checkpoint, model, optimizer, state)
-        if _out_of_budget(settings, state, started):
-            break
     return state
 
 
+def _close_epoch(
+    model: LineRecognizer,
+    optimizer: torch.optim.Optimizer,
+    state: TrainState,
+    val_set: LineDataset,
+    codec: Codec,
+    *,
+    out_dir: Path,
+    settings: TrainSettings,
+    losses: list[float],
+    started: float,
+) -> None:
+    """Validate, lower the rate on a plateau, keep the best model, log, checkpoint."""
+    errors = evaluate(model, val_set, codec, settings.batch_size, settings.device,
+                      precision=settings.precision)  # fmt: skip
+    # Ties keep the later model (it has trained longer), but only a strict
+    # improvement resets the patience.
+    state.stale_epochs = 0 if errors.rate < state.best_cer else state.stale_epochs + 1
+    if state.stale_epochs:
+        state.learning_rate = (state.learning_rate or settings.learning_rate) * settings.lr_drop
+        _set_learning_rate(optimizer, state.learning_rate)
+    if errors.rate <= state.best_cer:
+        state.best_cer, state.best_epoch = errors.rate, state.epoch
+        extra: dict[str, object] = {"validation_cer": errors.rate, "epoch": state.epoch}
+        if settings.line_images is not None:
+            extra["line_images"] = settings.line_images
+        save_model(model, codec, out_dir / "model.safetensors", out_dir.name, extra=extra)
+    record = {"epoch": state.epoch, "step": state.step, "train_loss": float(np.mean(losses)),
+              "val_cer": errors.rate, "best_cer": state.best_cer,
+              "learning_rate": state.learning_rate,
+              "seconds": round(time.monotonic() - started, 1)}  # fmt: skip
+    with (out_dir / "train-log.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record) + "\n")
+    state.epoch += 1
+    save_checkpoint(out_dir / "checkpoint.safetensors", model, optimizer, state)
+
+
+@contextmanager
+def _loader(threads: int) -> Iterator[Executor | None]:
+    """Threads that load and augment lines ahead of training (none: the training thread does)."""
+    if not threads:
+        yield None
+        return
+    pool = ThreadPoolExecutor(threads, thread_name_prefix="line-loader")
+    try:
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
 def _epoch(
-    train_set: LineDataset, settings: TrainSettings, rng: np.random.Generator
+    train_set: LineDataset,
+    settings: TrainSettings,
+    rng: np.random.Generator,
+    loader: Executor | None,
 ) -> Iterator[Batch]:
     """One epoch's batches: a shuffled pass over the lines, or ``epoch_steps`` batches."""
     if settings.epoch_steps is None:
-        return batches(train_set, settings.batch_size, True, rng)
+        return batches(train_set, settings.batch_size, True, rng, loader)
     passes = (batch for _ in itertools.count()
-              for batch in batches(train_set, settings.batch_size, True, rng))  # fmt: skip
+              for batch in batches(train_set, settings.batch_size, True, rng, loader))  # fmt: skip
     return itertools.islice(passes, settings.epoch_steps)
 
 
