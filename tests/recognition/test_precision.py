@@ -46,3 +46,22 @@ def test_the_predictor_reads_alike_in_both_precisions_and_names_the_one_it_ran(
                    for a, b in zip(reduced_line.chars, full_line.chars, strict=True)]  # fmt: skip
     assert max(differences) < 0.05
     assert (max(differences) > 0) == has_bfloat16  # bfloat16 did run where it says so
+
+
+def test_bfloat16_is_left_aside_where_openmp_may_start_fewer_threads_than_torch_counts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # PyTorch's bfloat16 matrix products then compute wrong results (see recognition.precision)
+    monkeypatch.setattr(precision, "cpu_runs_bfloat16", lambda: True)
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
+        assert effective_precision("cpu", "bfloat16") == "float32"
+        assert effective_precision("cuda", "bfloat16") == "bfloat16"  # not a CPU matter
+        torch.set_num_threads(1)
+        assert effective_precision("cpu", "bfloat16") == "bfloat16"
+        monkeypatch.setenv("OMP_DYNAMIC", "TRUE")
+        assert effective_precision("cpu", "bfloat16") == "float32"
+    finally:
+        torch.set_num_threads(threads)
