@@ -176,13 +176,14 @@ class LineRecognizer(nn.Module):
 def _zero_past(features: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
     """(B, C, H, W) features with the columns past each line's ``valid`` width set to zero.
 
-    Where no gradient is kept (inference), in place and only over the padding;
-    in training, as a product with a mask.
+    Inference on a CPU zeroes only the padding, in place, line by line; a GPU
+    (one kernel for the batch) and training (autograd) multiply by a mask.
     """
-    if torch.is_grad_enabled() and features.requires_grad:
-        columns = torch.arange(features.shape[3])
-        mask = (columns < valid[:, None]).to(features.device, features.dtype)
-        return features * mask[:, None, None, :]
-    for line, width in enumerate(valid.tolist()):
-        features[line, :, :, width:] = 0
-    return features
+    training = torch.is_grad_enabled() and features.requires_grad
+    if not training and not features.is_cuda:
+        for line, width in enumerate(valid.tolist()):
+            features[line, :, :, width:] = 0
+        return features
+    columns = torch.arange(features.shape[3])
+    mask = (columns < valid[:, None]).to(features.device, features.dtype)[:, None, None, :]
+    return features * mask if training else features.mul_(mask)

@@ -52,7 +52,7 @@ def test_the_inference_form_computes_what_the_trained_network_does() -> None:
     assert any(isinstance(m, torch.nn.BatchNorm2d) for m in model.modules())  # left as it was
 
 
-@pytest.mark.parametrize("form", ["trained", "inference"])
+@pytest.mark.parametrize("form", ["trained", "inference", "with gradients"])
 def test_a_line_reads_the_same_whatever_lines_share_its_batch(form: str) -> None:
     # in a run, lines of the pages in flight share batches: a page's text must not depend on them
     torch.manual_seed(0)
@@ -61,9 +61,10 @@ def test_a_line_reads_the_same_whatever_lines_share_its_batch(form: str) -> None
     model = model.for_inference() if form == "inference" else model.eval()
     line, wider = torch.rand(1, 1, 48, 90), torch.rand(1, 1, 48, 203)
     batch = torch.cat([torch.nn.functional.pad(line, (0, 113)), wider])
-    with torch.inference_mode():
-        alone = model(line, torch.tensor([90]))
-        beside = model(batch, torch.tensor([90, 203]))
+    grads = form == "with gradients"  # the masks of training (and of a GPU) instead of slices
+    with torch.inference_mode(not grads):
+        alone = model(line.requires_grad_(grads), torch.tensor([90]))
+        beside = model(batch.requires_grad_(grads), torch.tensor([90, 203]))
     frames = int(alone["lengths"][0])
     assert beside["lengths"].tolist() == [frames, 50]
     assert torch.allclose(beside["log_probs"][:frames, 0], alone["log_probs"][:, 0], atol=1e-5)
