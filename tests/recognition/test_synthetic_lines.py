@@ -97,3 +97,45 @@ def test_training_takes_augmented_lines(tmp_path: Path) -> None:
     state = train(samples, samples[:2], codec, tmp_path, TrainSettings(epochs=1, batch_size=4,
                   max_steps=2, threads=1), config=config, augment=augmenter(0.5))  # fmt: skip
     assert state.step == 2 and (tmp_path / "model.safetensors").exists()
+
+
+def ink_rows(image: np.ndarray) -> np.ndarray:
+    return np.flatnonzero((image < 128).any(axis=1))
+
+
+def test_superscripts_are_set_raised_and_smaller() -> None:
+    # "M^r" in the ground truth is an M with a small raised r on the page
+    raised, level = render_line("M^r", any_font(), 40), render_line("Mr", any_font(), 40)
+    for image in (raised, level):
+        assert ink_rows(image)[-1] == ink_rows(level)[-1]  # the M stands on the baseline
+    after_m = ink_columns(render_line("M", any_font(), 40))[-1] + 2
+    r_raised, r_level = ink_rows(raised[:, after_m:]), ink_rows(level[:, after_m:])
+    assert r_raised[-1] <= r_level[-1] - 10
+    assert r_raised[-1] - r_raised[0] < 0.8 * (r_level[-1] - r_level[0])
+    assert raised.shape[1] < level.shape[1]
+
+
+def test_struck_text_has_a_stroke_through_it() -> None:
+    def longest_stroke(image: np.ndarray) -> float:
+        """The longest unbroken run of ink in a row, against the width of the ink."""
+        columns = ink_columns(image)
+        longest = 0
+        for row in image[:, columns[0] : columns[-1] + 1] < 128:
+            edges = np.flatnonzero(np.diff(np.concatenate([[0], row.astype(int), [0]])))
+            longest = max(longest, int((edges[1::2] - edges[::2]).max(initial=0)))
+        return longest / int(columns[-1] - columns[0] + 1)
+
+    assert longest_stroke(render_line(">nomen<", any_font(), 40)) > 0.95
+    assert longest_stroke(render_line("nomen", any_font(), 40)) < 0.4
+
+
+def test_line_break_hyphens_are_drawn_as_hyphens_under_their_label() -> None:
+    text = "sanctus per¬"
+    samples = list(synthetic_lines([text], [any_font()], 6, seed=3, strength=0.0))
+    assert {s.text for s in samples} == {text}
+    shapes = [h for h in ("-", "=", "⸗") if covers(any_font(), h)]
+    sizes = range(28, 57)  # synthetic_lines' type sizes
+    drawn = [render_line(f"sanctus per{h}", any_font(), size) for h in shapes for size in sizes]
+    for sample in samples:
+        assert any(np.array_equal(sample.image, image) for image in drawn)
+    assert len({s.image.tobytes() for s in samples}) > 1
