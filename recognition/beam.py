@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -84,16 +85,26 @@ class BeamDecoder:
         # what each label writes, and those letters as the language model reads them
         self.texts = dict(enumerate(codec.texts, start=1))
         self.units = {label: graphemes(text) for label, text in self.texts.items()}
+        # Every label writes at least one letter and the language model reads
+        # order - 1 letters back, so a score depends on that many labels only:
+        # beams that share them share it.
+        self._tail = lm.order - 1 if lm is not None else 0
+        self._lm_scores = lru_cache(maxsize=1 << 18)(self._weighted_lm_score)
 
     def _extension(self, prefix: tuple[int, ...], label: int) -> float:
         """Language model and lexicon score of appending ``label`` to ``prefix``."""
         score = 0.0
         if self.lm is not None:
-            score += self.settings.lm_weight * self._lm_score(self.lm, prefix, label)
-            score += self.settings.insertion_bonus * len(self.units[label])
+            score += self._lm_scores(prefix[max(0, len(prefix) - self._tail) :], label)
         if self.texts[label].isspace() and self.settings.lexicon:
             score += self._word_bonus(prefix)
         return score
+
+    def _weighted_lm_score(self, tail: tuple[int, ...], label: int) -> float:
+        """The language model's weighted score and the insertion bonus of ``label``."""
+        assert self.lm is not None
+        return (self.settings.lm_weight * self._lm_score(self.lm, tail, label)
+                + self.settings.insertion_bonus * len(self.units[label]))  # fmt: skip
 
     def _lm_score(self, lm: CharLanguageModel, prefix: tuple[int, ...], label: int) -> float:
         """Log-probability of the letters ``label`` writes after those of ``prefix``.

@@ -30,6 +30,9 @@ class CharLanguageModel:
         self.counts = counts
         self.vocabulary = {g for following in counts.values() for g in following}
         self._uniform = 1.0 / (len(self.vocabulary) + 1)
+        # per context: how many graphemes followed it, and how many kinds
+        self._seen = {context: (sum(following.values()), len(following))
+                      for context, following in counts.items() if following}  # fmt: skip
         self.logprob = lru_cache(maxsize=200_000)(self._logprob)
 
     @classmethod
@@ -47,12 +50,11 @@ class CharLanguageModel:
 
     def _probability(self, context: tuple[str, ...], grapheme: str) -> float:
         lower = self._uniform if not context else self._probability(context[1:], grapheme)
-        following = self.counts.get(context)
-        if not following:
+        seen = self._seen.get(context)
+        if seen is None:
             return lower
-        total = sum(following.values())
-        types = len(following)
-        return (following.get(grapheme, 0) + types * lower) / (total + types)
+        total, types = seen
+        return (self.counts[context].get(grapheme, 0) + types * lower) / (total + types)
 
     def _logprob(self, context: tuple[str, ...], grapheme: str) -> float:
         context = context[len(context) - (self.order - 1) :] if self.order > 1 else ()
