@@ -73,6 +73,16 @@ def _pieces(runs: Sequence[Run], font: Path, face: ImageFont.FreeTypeFont) -> li
     return pieces
 
 
+def _extent(pieces: Sequence[_Piece], direction: str | None) -> tuple[float, ...]:
+    """Left, top, right and bottom of the pieces' ink, from the pen's start on the baseline."""
+    boxes = [(p.x, p.rise, p.face.getbbox(p.run.text, direction=direction, anchor="ls"))
+             for p in pieces]  # fmt: skip
+    return (min((x + box[0] for x, _, box in boxes), default=0),
+            min((rise + box[1] for _, rise, box in boxes), default=0),
+            max((x + box[2] for x, _, box in boxes), default=0),
+            max((rise + box[3] for _, rise, box in boxes), default=0))  # fmt: skip
+
+
 def render_line(text: str, font: Path, size: int = 40, padding: int = 6, *,
                 hyphen: str = "-", struck_filler: str = "") -> np.ndarray:  # fmt: skip
     """The text in black on white (uint8), tight around its ascent and descent or ink.
@@ -91,12 +101,7 @@ def render_line(text: str, font: Path, size: int = 40, padding: int = 6, *,
         pieces = [_Piece(Run(text), face, 0.0, 0)]
     else:
         pieces = _pieces(drawn_runs(text, hyphen, struck_filler), font, face)
-    boxes = [(p.x, p.rise, p.face.getbbox(p.run.text, direction=direction, anchor="ls"))
-             for p in pieces]  # fmt: skip
-    left = min((x + box[0] for x, _, box in boxes), default=0)
-    right = max((x + box[2] for x, _, box in boxes), default=0)
-    top = min((rise + box[1] for _, rise, box in boxes), default=0)
-    bottom = max((rise + box[3] for _, rise, box in boxes), default=0)
+    left, top, right, bottom = _extent(pieces, direction)
     ascent, descent = face.getmetrics()
     # A font's declared ascent and descent are the line's box, unless its ink
     # reaches further (Joscelyn declares a negative descent): nothing is clipped.
