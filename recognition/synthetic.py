@@ -120,9 +120,10 @@ def render_line(text: str, font: Path, size: int = 40, padding: int = 6, *,
     return np.asarray(canvas)
 
 
-def drawn(text: str) -> str:
-    """The characters a font needs to set ``text``: the drawn ones, for left-to-right text."""
-    return text if line_direction(text) == "rtl" else drawn_text(text)
+def fonts_for(text: str, fonts: Sequence[Path]) -> list[Path]:
+    """The fonts that have every glyph ``text`` draws (for left-to-right text, the drawn signs)."""
+    needed = text if line_direction(text) == "rtl" else drawn_text(text)
+    return [font for font in fonts if covers(font, needed)]
 
 
 MAX_TEXT_CHARS = 400
@@ -133,11 +134,7 @@ warps stop at 32,767 pixels, about 600 characters at the largest type size)."""
 def settable_texts(texts: Sequence[str], fonts: Sequence[Path]) -> list[str]:
     """The texts (NFC) of at most :data:`MAX_TEXT_CHARS` that a font has every glyph for."""
     normalised = (unicodedata.normalize("NFC", text) for text in texts)
-    return [
-        text
-        for text in normalised
-        if len(text) <= MAX_TEXT_CHARS and any(covers(font, drawn(text)) for font in fonts)
-    ]
+    return [text for text in normalised if len(text) <= MAX_TEXT_CHARS and fonts_for(text, fonts)]
 
 
 def _filler(text: str, rng: np.random.Generator) -> str:
@@ -169,9 +166,9 @@ def synthetic_lines(
     rng = np.random.default_rng(seed)
     for n in range(count):
         text = settable[int(rng.integers(len(settable)))]
-        usable = [font for font in fonts if covers(font, drawn(text))]
+        usable = fonts_for(text, fonts)
         font = usable[int(rng.integers(len(usable)))]
-        # a font without "-" never gets a text with a line-break hyphen (drawn())
+        # a font without "-" never gets a text with a line-break hyphen (fonts_for)
         hyphens = [shape for shape in HYPHEN_SHAPES if covers(font, shape)] or ["-"]
         size = int(rng.integers(sizes[0], sizes[1] + 1))
         image = render_line(text, font, size, hyphen=hyphens[int(rng.integers(len(hyphens)))],
