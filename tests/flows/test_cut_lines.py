@@ -13,7 +13,7 @@ from flows.cli import app
 from layout.images.binarize import PAPER
 from layout.synthetic import PageStyle, render_page
 from layout.transform import transform_page
-from layout.xmlio import serialize
+from layout.xmlio import read_document, serialize
 from recognition.data import find_line_files
 from tests.factories import any_font
 
@@ -102,3 +102,16 @@ def test_synthetic_pages_are_cut_into_lines_of_their_texts(tmp_path: Path) -> No
     assert len(files) > 20
     vocabulary = {word for sentence in sentences for word in sentence.split()}
     assert all(set(f.text.split()) <= vocabulary for f in files)
+
+
+def test_synthetic_pages_show_and_transcribe_editorial_signs_as_letters(tmp_path: Path) -> None:
+    texts = tmp_path / "texts.txt"
+    texts.write_text("le S^t Martin de Tours ¬\n>rayé< pour le 1^er mois\n><\n", encoding="utf-8")
+    arguments = ["synth", "pages", "--texts", str(texts), "--font", str(any_font()),
+                 "--count", "1", "-o", str(tmp_path / "pages"), "--seed", "2"]  # fmt: skip
+    made = runner.invoke(app, arguments)
+    assert made.exit_code == 0, made.output
+    page = read_document(tmp_path / "pages" / "page-000000.xml")
+    words = {word for line in page.lines() for word in line.text.split()}
+    assert {"St", "rayé", "1er", "-"} <= words  # drawn as the letters they stand for
+    assert not any(sign in word for word in words for sign in "^¬><")
