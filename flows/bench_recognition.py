@@ -1,8 +1,12 @@
 """``archive-ocr bench recognition``: accuracy and lines per second of a recogniser.
 
 Accuracy: the model reads every line of the given folders (``<id>.png`` with
-``<id>.gt.txt``); CER and WER are reported raw and normalised (see
-:mod:`recognition.normalization`), per folder and overall. Speed: lines per
+``<id>.gt.txt``), and of the held-out documents (by file-name prefix, as
+``train recognition --holdout`` holds them out) in the folders it trained
+on; CER and WER are reported raw and normalised (see
+:mod:`recognition.normalization`), per folder and overall, greedy and, given
+a language model, with beam search too. So one command gives a model card's
+figures. Speed: lines per
 second on the CPU with one thread and with all threads (in bfloat16 where the
 CPU has bfloat16 instructions, and then in float32 too), and on the GPU in
 bfloat16 when one is present, each over the same lines after a warm-up.
@@ -21,15 +25,47 @@ from typing import Any
 
 import torch
 
+from flows.recognition_commands import split_holdout
 from flows.tesseract import Tesseract
 from recognition.data import LineFile, find_line_files
 from recognition.metrics import EditCount, char_errors, word_errors
 from recognition.normalization import normalize
 from recognition.predictor import Predictor, PredictorSettings
-from recognition.weights import load_model
+from recognition.weights import LoadedModel, file_sha256, load_model
 
 GPU_LINES = 8192
 """Lines read for the GPU figure: the speed lines again and again (one batch is over too soon)."""
+
+LineSets = dict[str, list[LineFile]]
+"""Lines to score, by the name they are reported under (the folder's path)."""
+
+
+class BenchInputError(ValueError):
+    """The lines to score cannot be gathered as asked."""
+
+
+def line_sets(folders: list[Path], held_in: list[Path], holdout: list[str]) -> LineSets:
+    """Every line of ``folders``; of each ``held_in`` folder, the held-out documents' lines.
+
+    A held-in folder without any held-out line, or a prefix that no line
+    starts with, is an error: a misspelt prefix must not score nothing.
+    """
+    if bool(held_in) != bool(holdout):
+        raise BenchInputError("--held-in and --holdout go together: the folders the model "
+                              "trained on, and the documents it did not")  # fmt: skip
+    sets = {str(folder): find_line_files(folder) for folder in folders}
+    held_names: list[str] = []
+    for folder in held_in:
+        _, held = split_holdout(find_line_files(folder), holdout)
+        if not held:
+            raise BenchInputError(f"no line of a held-out document in {folder}")
+        sets[str(folder)] = held
+        held_names += [f.image_path.name for f in held]
+    if unmatched := [p for p in holdout if not any(n.startswith(p) for n in held_names)]:
+        raise BenchInputError(f"no line starts with --holdout {', '.join(unmatched)}")
+    if not any(sets.values()):
+        raise BenchInputError("no lines to score (--lines or --held-in)")
+    return sets
 
 
 def _score(predicted: list[str], files: list[LineFile]) -> dict[str, Any]:
@@ -68,21 +104,20 @@ def _speed(model: Path, images: list[Any], settings: PredictorSettings) -> float
     return len(images) / (time.perf_counter() - start)
 
 
-def _accuracy(folders: list[Path], read: Callable[[list[LineFile]], list[str]]) -> dict[str, Any]:
-    """Scores of a reader (the texts of a folder's lines, in order) per folder and overall."""
+def _accuracy(sets: LineSets, read: Callable[[list[LineFile]], list[str]]) -> dict[str, Any]:
+    """Scores of a reader (the texts of a set's lines, in order) per set and overall."""
     per_folder: dict[str, Any] = {}
     everything: list[LineFile] = []
     texts: list[str] = []
-    for folder in folders:
-        files = find_line_files(folder)
+    for name, files in sets.items():
         predicted = read(files)
-        per_folder[str(folder)] = _score(predicted, files)
+        per_folder[name] = _score(predicted, files)
         everything += files
         texts += predicted
     return {"overall": _score(texts, everything), "per_folder": per_folder}
 
 
-def tesseract_figures(language: str, folders: list[Path]) -> dict[str, Any]:
+def tesseract_figures(language: str, sets: LineSets) -> dict[str, Any]:
     """Tesseract's accuracy on the same folders and its lines per second on one thread."""
     peer = Tesseract(language)
     peer.check()
@@ -94,7 +129,7 @@ def tesseract_figures(language: str, folders: list[Path]) -> dict[str, Any]:
         seconds += took
         return texts
 
-    accuracy = _accuracy(folders, theirs)
+    accuracy = _accuracy(sets, theirs)
     lines = accuracy["overall"]["lines"]
     return {
         "language": language,
@@ -104,12 +139,35 @@ def tesseract_figures(language: str, folders: list[Path]) -> dict[str, Any]:
     }
 
 
-def run_benchmark(
-    model: Path, folders: list[Path], speed_lines: int = 256, tesseract: tuple[str, ...] = ()
-) -> dict[str, Any]:
-    """Accuracy per folder and overall, and lines per second; JSON-ready.
+def _with_lm(loaded: LoadedModel, sets: LineSets, lm: Path, beam: int) -> dict[str, Any]:
+    """Accuracy with beam search and the language model ``lm``, and what it was."""
+    settings = PredictorSettings(beam_width=beam, lm=lm)
+    predictor = Predictor(loaded, settings)
+    accuracy = _accuracy(sets, lambda files: [r.text for r in predictor.predict(
+        [f.load().image for f in files])])  # fmt: skip
+    return {
+        "language_model": {"file": str(lm), "sha256": file_sha256(lm)},
+        "beam_width": beam,
+        "lm_weight": settings.lm_weight,
+        "insertion_bonus": settings.insertion_bonus,
+        "accuracy": accuracy,
+    }
 
-    Each Tesseract language in ``tesseract`` reads the same lines beside us.
+
+def run_benchmark(
+    model: Path,
+    sets: LineSets,
+    *,
+    speed_lines: int = 256,
+    tesseract: tuple[str, ...] = (),
+    lm: Path | None = None,
+    beam: int = 8,
+) -> dict[str, Any]:
+    """Accuracy per set of lines and overall, and lines per second; JSON-ready.
+
+    Given ``lm``, the lines are read again with a beam of ``beam`` and that
+    language model. Each Tesseract language in ``tesseract`` reads the same
+    lines beside us.
     """
     loaded = load_model(model)
     predictor = Predictor(loaded)
@@ -120,7 +178,7 @@ def run_benchmark(
         images.extend(loaded_images[: max(0, speed_lines - len(images))])
         return [r.text for r in predictor.predict(loaded_images)]
 
-    accuracy = _accuracy(folders, ours)
+    accuracy = _accuracy(sets, ours)
     threads = torch.get_num_threads()
     speed: dict[str, Any] = {"lines": len(images), "cpu_precision": predictor.precision}
     for precision, suffix in ((predictor.precision, ""), ("float32", "_float32")):
@@ -147,6 +205,7 @@ def run_benchmark(
             "torch": torch.__version__,
         },
         "accuracy": accuracy,
+        "with_language_model": _with_lm(loaded, sets, lm, beam) if lm else None,
         "lines_per_second": speed,
-        "tesseract": {lang: tesseract_figures(lang, folders) for lang in tesseract},
+        "tesseract": {lang: tesseract_figures(lang, sets) for lang in tesseract},
     }

@@ -14,6 +14,7 @@ import typer
 from tqdm import tqdm
 
 from flows.bench_preprocess import PRECISE_TRUTH, run_benchmark
+from flows.bench_recognition import BenchInputError, line_sets
 from flows.bench_recognition import run_benchmark as run_recognition_benchmark
 from flows.bench_run import run_benchmark as run_end_to_end
 from flows.bench_segment import bench_segment_command
@@ -332,26 +333,52 @@ def bench_preprocess(
 
 @bench_app.command("recognition")
 def bench_recognition(
+    *,
     model: Annotated[Path, typer.Option(help="Recogniser model (.safetensors).")],
-    lines: Annotated[list[Path], typer.Option(help="Line folders with .gt.txt to score.")],
+    lines: Annotated[
+        list[Path] | None, typer.Option(help="Line folders with .gt.txt to score whole.")
+    ] = None,
+    held_in: Annotated[
+        list[Path] | None,
+        typer.Option(help="Line folder the model trained on: only its --holdout lines are scored."),
+    ] = None,
+    holdout: Annotated[
+        list[str] | None,
+        typer.Option(help="File-name prefix of a held-out document (as in train recognition)."),
+    ] = None,
     out: Annotated[Path, typer.Option(help="Where to write the figures.")] = Path(
         "out/bench-recognition.json"
     ),
+    lm: Annotated[
+        Path | None, typer.Option(help="Also read with beam search and this language model.")
+    ] = None,
+    beam: Annotated[int, typer.Option(help="Beam width with --lm.")] = 8,
     tesseract: Annotated[
         list[str] | None,
         typer.Option(help="Tesseract language to read the same lines with (repeatable)."),
     ] = None,
 ) -> None:
-    """CER/WER (raw and normalised) per folder, and lines per second on CPU and GPU."""
+    """CER/WER (raw and normalised) per folder, and lines per second on CPU and GPU.
+
+    The figures of a model card in one command: the held-out folders whole
+    (--lines), the held-out documents of the folders it trained on (--held-in
+    with the training's --holdout prefixes), greedy and with --lm.
+    """
     try:
-        report = run_recognition_benchmark(model, lines, tesseract=tuple(tesseract or ()))
-    except TesseractError as err:
+        sets = line_sets(lines or [], held_in or [], holdout or [])
+        report = run_recognition_benchmark(model, sets, tesseract=tuple(tesseract or ()), lm=lm,
+                                           beam=beam)  # fmt: skip
+    except (TesseractError, BenchInputError) as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(2) from err
     _write_json(out, report)
     overall = report["accuracy"]["overall"]
     typer.echo(f"CER {overall['cer']:.2%} (normalised {overall['cer_normalized']:.2%}) over "
                f"{overall['lines']} lines")  # fmt: skip
+    if report["with_language_model"]:
+        beamed = report["with_language_model"]["accuracy"]["overall"]
+        typer.echo(f"with the language model (beam {beam}): CER {beamed['cer']:.2%} "
+                   f"(normalised {beamed['cer_normalized']:.2%})")  # fmt: skip
     for lang, peer in report["tesseract"].items():
         theirs = peer["accuracy"]["overall"]
         typer.echo(f"tesseract -l {lang}: CER {theirs['cer']:.2%} (normalised "

@@ -13,7 +13,7 @@ from flows.cli import app
 from flows.recognition_commands import gather, split_holdout
 from recognition.codec import Codec
 from recognition.model import LineRecognizer, ModelConfig
-from recognition.weights import save_model
+from recognition.weights import file_sha256, save_model
 from tests.factories import rendered_line
 
 runner = CliRunner()
@@ -94,6 +94,47 @@ def test_bench_recognition_writes_accuracy_and_speed(tmp_path: Path) -> None:
     assert overall["cer"] >= 0.0 and overall["cer_normalized"] >= 0.0
     assert report["lines_per_second"]["cpu_1_thread"] > 0
     assert len(report["model"]["sha256"]) == 64
+
+
+def test_bench_recognition_scores_the_held_out_documents_of_training_folders(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    trained_on = line_folder(tmp_path / "train", {"docA__l1": "ab", "docA__l2": "ba",
+                                                  "docB__l1": "abba"})  # fmt: skip
+    whole = line_folder(tmp_path / "val", {"x1": "aab"})
+    model = untrained_model(tmp_path / "m.safetensors", "ab")
+    lm = tmp_path / "lm.json"
+    fitted = runner.invoke(app, ["train", "lm", str(trained_on), "-o", str(lm), "--order", "3",
+                                 "--holdout", "docB__"])  # fmt: skip
+    assert fitted.exit_code == 0, fitted.output
+    out = tmp_path / "bench.json"
+    args = ["bench", "recognition", "--model", str(model), "--lines", str(whole), "--held-in",
+            str(trained_on), "--holdout", "docB__", "--lm", str(lm), "--beam", "4",
+            "--out", str(out)]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    greedy = report["accuracy"]["per_folder"]
+    assert greedy[str(trained_on)]["chars"] == 4  # "abba" only: docA was trained on
+    assert greedy[str(whole)]["chars"] == 3 and report["accuracy"]["overall"]["lines"] == 2
+    beamed = report["with_language_model"]
+    assert beamed["beam_width"] == 4 and beamed["language_model"]["sha256"] == file_sha256(lm)
+    assert beamed["accuracy"]["per_folder"][str(trained_on)]["chars"] == 4
+    assert "with the language model (beam 4)" in result.stdout
+
+
+def test_bench_recognition_refuses_a_holdout_that_matches_nothing(tmp_path: Path) -> None:
+    trained_on = line_folder(tmp_path / "train", {"docA__l1": "ab", "docB__l1": "ba"})
+    model = untrained_model(tmp_path / "m.safetensors", "ab")
+    base = ["bench", "recognition", "--model", str(model), "--out", str(tmp_path / "b.json")]
+    misspelt = runner.invoke(app, [*base, "--held-in", str(trained_on), "--holdout", "docB__",
+                                   "--holdout", "docC__"])  # fmt: skip
+    assert misspelt.exit_code == 2 and "no line starts with --holdout docC__" in misspelt.output
+    alone = runner.invoke(app, [*base, "--held-in", str(trained_on)])
+    assert alone.exit_code == 2 and "go together" in alone.output
+    assert not (tmp_path / "b.json").exists()
 
 
 needs_tesseract = pytest.mark.skipif(
