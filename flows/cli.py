@@ -352,7 +352,7 @@ def bench_recognition(
     lm: Annotated[
         Path | None, typer.Option(help="Also read with beam search and this language model.")
     ] = None,
-    beam: Annotated[int, typer.Option(help="Beam width with --lm.")] = 8,
+    beam: Annotated[int, typer.Option(help="Beam width with --lm.", min=1)] = 8,
     tesseract: Annotated[
         list[str] | None,
         typer.Option(help="Tesseract language to read the same lines with (repeatable)."),
@@ -365,6 +365,8 @@ def bench_recognition(
     with the training's --holdout prefixes), greedy and with --lm.
     """
     try:
+        if lm is not None and not lm.is_file():
+            raise BenchInputError(f"no language model at {lm}")
         sets = line_sets(lines or [], held_in or [], holdout or [])
         report = run_recognition_benchmark(model, sets, tesseract=tuple(tesseract or ()), lm=lm,
                                            beam=beam)  # fmt: skip

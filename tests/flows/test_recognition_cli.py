@@ -125,7 +125,7 @@ def test_bench_recognition_scores_the_held_out_documents_of_training_folders(
     assert "with the language model (beam 4)" in result.stdout
 
 
-def test_bench_recognition_refuses_a_holdout_that_matches_nothing(tmp_path: Path) -> None:
+def test_bench_recognition_refuses_what_it_cannot_score_as_asked(tmp_path: Path) -> None:
     trained_on = line_folder(tmp_path / "train", {"docA__l1": "ab", "docB__l1": "ba"})
     model = untrained_model(tmp_path / "m.safetensors", "ab")
     base = ["bench", "recognition", "--model", str(model), "--out", str(tmp_path / "b.json")]
@@ -134,6 +134,8 @@ def test_bench_recognition_refuses_a_holdout_that_matches_nothing(tmp_path: Path
     assert misspelt.exit_code == 2 and "no line starts with --holdout docC__" in misspelt.output
     alone = runner.invoke(app, [*base, "--held-in", str(trained_on)])
     assert alone.exit_code == 2 and "go together" in alone.output
+    no_lm = runner.invoke(app, [*base, "--lines", str(trained_on), "--lm", str(tmp_path / "x")])
+    assert no_lm.exit_code == 2 and "no language model at" in no_lm.output
     assert not (tmp_path / "b.json").exists()
 
 
