@@ -139,12 +139,24 @@ def tesseract_figures(language: str, sets: LineSets) -> dict[str, Any]:
     }
 
 
+def _reader(
+    predictor: Predictor, kept: list[Any] | None = None, keep: int = 0
+) -> Callable[[list[LineFile]], list[str]]:
+    """Reads lines with ``predictor``; the first ``keep`` images go into ``kept``."""
+
+    def read(files: list[LineFile]) -> list[str]:
+        images = [f.load().image for f in files]
+        if kept is not None:
+            kept.extend(images[: max(0, keep - len(kept))])
+        return [r.text for r in predictor.predict(images)]
+
+    return read
+
+
 def _with_lm(loaded: LoadedModel, sets: LineSets, lm: Path, beam: int) -> dict[str, Any]:
     """Accuracy with beam search and the language model ``lm``, and what it was."""
     settings = PredictorSettings(beam_width=beam, lm=lm)
-    predictor = Predictor(loaded, settings)
-    accuracy = _accuracy(sets, lambda files: [r.text for r in predictor.predict(
-        [f.load().image for f in files])])  # fmt: skip
+    accuracy = _accuracy(sets, _reader(Predictor(loaded, settings)))
     return {
         "language_model": {"file": str(lm), "sha256": file_sha256(lm)},
         "beam_width": beam,
@@ -172,13 +184,7 @@ def run_benchmark(
     loaded = load_model(model)
     predictor = Predictor(loaded)
     images: list[Any] = []  # the first lines read, kept for the speed runs
-
-    def ours(files: list[LineFile]) -> list[str]:
-        loaded_images = [f.load().image for f in files]
-        images.extend(loaded_images[: max(0, speed_lines - len(images))])
-        return [r.text for r in predictor.predict(loaded_images)]
-
-    accuracy = _accuracy(sets, ours)
+    accuracy = _accuracy(sets, _reader(predictor, images, speed_lines))
     threads = torch.get_num_threads()
     speed: dict[str, Any] = {"lines": len(images), "cpu_precision": predictor.precision}
     for precision, suffix in ((predictor.precision, ""), ("float32", "_float32")):

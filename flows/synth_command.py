@@ -18,8 +18,13 @@ from flows.files import png_bytes, write_atomic
 from flows.segmentation import PageDirection
 from layout.synthetic import PageStyle, page_of_texts, render_page
 from layout.xmlio import serialize
-from recognition.conventions import drawn_text
-from recognition.synthetic import MAX_TEXT_CHARS, NoFontError, settable_texts, synthetic_lines
+from recognition.synthetic import (
+    MAX_TEXT_CHARS,
+    NoFontError,
+    set_characters,
+    settable_texts,
+    synthetic_lines,
+)
 
 
 def read_texts(path: Path) -> list[str]:
@@ -95,13 +100,13 @@ def synth_pages_command(
     degrees) vary from page to page. A font is only given texts it has every
     glyph for. ``archive-ocr cut-lines OUT`` then cuts the lines as a run would.
 
-    A text is set as a page shows it, and transcribed as set: editorial signs
-    (``S^t``, ``>struck<``, ``¬``; see :mod:`recognition.conventions`) become
-    the letters they stand for and line-break hyphens become ``-``, because
-    paragraphs re-wrap the texts and a page's lines are labelled with what
-    they show.
+    A text is set as a page shows it, and transcribed as set
+    (:func:`recognition.synthetic.set_characters`): a left-to-right text's
+    editorial signs (``S^t``, ``>struck<``, ``¬``) become the letters they
+    stand for and line-break hyphens become ``-``, because paragraphs re-wrap
+    the texts and a page's lines are labelled with what they show.
     """
-    lines = [drawn for text in read_texts(texts) if (drawn := drawn_text(text).strip())]
+    lines = [drawn for text in read_texts(texts) if (drawn := set_characters(text).strip())]
     if not lines:
         typer.echo(f"error: no text in {texts}", err=True)
         raise typer.Exit(2)

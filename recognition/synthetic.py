@@ -120,9 +120,18 @@ def render_line(text: str, font: Path, size: int = 40, padding: int = 6, *,
     return np.asarray(canvas)
 
 
+def set_characters(text: str) -> str:
+    """The characters setting ``text`` draws.
+
+    A left-to-right transcription's editorial signs as the page shows them
+    (line-break hyphens as ``-``); right-to-left text as written.
+    """
+    return text if line_direction(text) == "rtl" else drawn_text(text)
+
+
 def fonts_for(text: str, fonts: Sequence[Path]) -> list[Path]:
-    """The fonts that have every glyph ``text`` draws (for left-to-right text, the drawn signs)."""
-    needed = text if line_direction(text) == "rtl" else drawn_text(text)
+    """The fonts that have every glyph ``text`` draws (:func:`set_characters`)."""
+    needed = set_characters(text)
     return [font for font in fonts if covers(font, needed)]
 
 
