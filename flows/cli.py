@@ -43,12 +43,13 @@ from layout.xmlio import XMLFormat, XMLFormatError, read_document
 from recognition.beam import INSERTION_BONUS, LM_WEIGHT
 from recognition.degrade import augmenter
 from recognition.language_model import CharLanguageModel
-from recognition.model import sized_config
+from recognition.model import SIZES, sized_config
 from recognition.models import shipped_model
 from recognition.precision import Precision
 from recognition.predictor import PredictorSettings
 from recognition.training import TrainSettings, train
 from recognition.weights import LineCut, load_model
+from recognition.widen import grown_to
 
 T = TypeVar("T")
 
@@ -459,7 +460,13 @@ def train_recognition(
     max_hours: Annotated[float | None, typer.Option(help="Stop after this long.")] = None,
     resume: Annotated[bool, typer.Option(help="Continue from out/checkpoint.")] = False,
     seed: int = 0,
-    size: Annotated[str, typer.Option(help="Model size: base or small.")] = "base",
+    size: Annotated[
+        str | None,
+        typer.Option(
+            help="Model size: base or small (default base). With --start, a smaller "
+            "model is grown to this size, keeping what it has learnt."
+        ),
+    ] = None,
     threads: Annotated[int | None, typer.Option(help="CPU threads for torch.")] = None,
     loader_threads: Annotated[
         int, typer.Option(help="Threads that load and augment lines ahead (0: none).")
@@ -491,17 +498,27 @@ def train_recognition(
     """Train the CNN-LSTM recogniser; early stopping on validation CER (held-out documents).
 
     Synthetic lines (``archive-ocr synth lines``) are one more --train folder.
-    With --start, a trained model is fine-tuned (its architecture; --size is ignored).
+    With --start, a trained model is fine-tuned: its architecture, or grown to --size.
     """
     train_files, held = split_holdout(gather(train_dirs), holdout or [])
     val_files = held + gather(val_dirs or [])
     if not train_files or not val_files:
         typer.echo("error: need training lines and validation lines (--val or --holdout)", err=True)
         raise typer.Exit(2)
+    if size is not None and size not in SIZES:
+        choices = ", ".join(sorted(SIZES))
+        typer.echo(f"error: unknown size {size!r}; choose from {choices}", err=True)
+        raise typer.Exit(2)
     initial = load_model(start) if start is not None else None
+    if initial is not None and size is not None:
+        try:
+            initial = grown_to(initial, size)
+        except ValueError as error:
+            typer.echo(f"error: --start {start} --size {size}: {error}", err=True)
+            raise typer.Exit(2) from None
     codec = build_codec(train_files, initial.codec if initial else None)
     config = (replace(initial.model.config, classes=codec.classes) if initial
-              else sized_config(codec.classes, size))  # fmt: skip
+              else sized_config(codec.classes, size or "base"))  # fmt: skip
     typer.echo(f"{len(train_files)} training lines, {len(val_files)} validation lines, "
                f"{len(codec.symbols)} symbols")  # fmt: skip
     settings = TrainSettings(

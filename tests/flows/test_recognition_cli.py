@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from flows.cli import app
 from flows.recognition_commands import gather, split_holdout
 from recognition.codec import Codec
-from recognition.model import LineRecognizer, ModelConfig
-from recognition.weights import file_sha256, save_model
+from recognition.model import LineRecognizer, ModelConfig, sized_config
+from recognition.weights import file_sha256, read_metadata, save_model
 from tests.factories import rendered_line
 
 runner = CliRunner()
@@ -55,6 +55,29 @@ def test_train_command_writes_model_and_log(tmp_path: Path) -> None:
     assert "2 training lines, 2 validation lines" in result.stdout
     assert (out / "model.safetensors").exists()
     assert len((out / "train-log.jsonl").read_text().splitlines()) == 2
+
+
+def test_train_command_grows_a_small_model_to_base_size(tmp_path: Path) -> None:
+    folder = line_folder(tmp_path / "lines", {"d0__l0": "ab", "d1__l1": "ba"})
+    codec = Codec(["a", "b"])
+    small = LineRecognizer(sized_config(codec.classes, "small")).eval()
+    save_model(small, codec, tmp_path / "small.safetensors", "small")
+    args = ["train", "recognition", "--train", str(folder), "--holdout", "d1__", "--epochs", "1",
+            "--batch-size", "1", "--threads", "1"]  # fmt: skip
+    from_small = [*args, "--start", str(tmp_path / "small.safetensors")]
+    grown = runner.invoke(app, [*from_small, "--size", "base", "-o", str(tmp_path / "base")])
+    assert grown.exit_code == 0, grown.output
+    config = read_metadata(tmp_path / "base" / "model.safetensors")["config"]
+    base = sized_config(codec.classes, "base")
+    assert (config["channels"], config["hidden"]) == (list(base.channels), base.hidden)
+
+    shrunk = runner.invoke(app, [*args, "--size", "small", "--start",
+                                 str(tmp_path / "base" / "model.safetensors"),
+                                 "-o", str(tmp_path / "back")])  # fmt: skip
+    assert shrunk.exit_code == 2 and "every width must grow" in shrunk.stderr
+    unknown = runner.invoke(app, [*from_small, "--size", "huge", "-o", str(tmp_path / "huge")])
+    assert unknown.exit_code == 2 and "unknown size 'huge'" in unknown.stderr
+    assert not (tmp_path / "back").exists() and not (tmp_path / "huge").exists()
 
 
 def test_train_command_needs_validation_lines(tmp_path: Path) -> None:
