@@ -192,7 +192,9 @@ def run_command(
     dst: Annotated[str, typer.Argument(help="Output folder or s3://bucket/prefix.")],
     *,
     config: Annotated[Path | None, typer.Option(help="YAML or JSON settings file.")] = None,
-    model: Annotated[Path | None, typer.Option(help="Recogniser model (.safetensors).")] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="Recogniser model: a .safetensors file or a shipped name.")
+    ] = None,
     device: Annotated[str | None, typer.Option(help="cpu or cuda.")] = None,
     max_failure_ratio: Annotated[float | None, typer.Option(help="Stop past this.")] = None,
     page_timeout_s: Annotated[float | None, typer.Option(help="Per-page limit.")] = None,

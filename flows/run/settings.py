@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from flows.pipeline import PagePipeline, PipelineSettings, shared_pipeline
 from flows.segmentation import PageDirection, SegmenterSettings
@@ -36,7 +36,8 @@ class RunSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     model: Path = Field(
-        default_factory=shipped_model, description="Recogniser model (.safetensors)."
+        default_factory=shipped_model,
+        description="Recogniser model: a .safetensors file or a shipped model's name (latin-base).",
     )
     binarization: Literal["sauvola", "wolf", "otsu"] = "sauvola"
     max_skew: float = Field(
@@ -154,6 +155,19 @@ class RunSettings(BaseModel):
     def page_pipeline(self) -> PagePipeline:
         """This process's pipeline for these settings (its model loaded once per process)."""
         return shared_pipeline(self.model, self.pipeline(), self.workers)
+
+    @field_validator("model", mode="before")
+    @classmethod
+    def _shipped_name(cls, value: object) -> object:
+        """A bare name that is no file here (``latin-base``) names a shipped model."""
+        if not isinstance(value, str | Path) or Path(value).name != str(value):
+            return value
+        if not str(value).endswith(".safetensors") and not Path(value).exists():
+            try:
+                return shipped_model(str(value))
+            except FileNotFoundError as error:
+                raise ValueError(str(error)) from None
+        return value
 
 
 def load_settings(path: Path | None, overrides: Mapping[str, object]) -> RunSettings:

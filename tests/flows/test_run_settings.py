@@ -8,6 +8,7 @@ import pytest
 
 from flows.run.settings import RunSettings, load_settings
 from recognition.language_model import CharLanguageModel
+from recognition.models import shipped_model
 
 
 def test_settings_that_change_outputs_change_the_hash(tmp_path: Path) -> None:
@@ -39,6 +40,22 @@ def test_config_file_with_overrides_and_unknown_keys(tmp_path: Path) -> None:
     config.write_text("beam: 6\n")
     with pytest.raises(ValueError, match="beam"):
         load_settings(config, {})
+
+
+def test_a_shipped_model_is_named_without_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "gpu.yaml"
+    config.write_text("model: latin-base\n")
+    assert load_settings(config, {}).model == shipped_model("latin-base")
+    gpu = Path(__file__).parents[2] / "deploy" / "config" / "gpu.yaml"
+    assert load_settings(gpu, {}).model == shipped_model("latin-base")
+    assert load_settings(None, {"model": Path("latin-small")}).model == shipped_model("latin-small")
+    with pytest.raises(ValueError, match=r"no shipped model .latin-huge.*latin-base"):
+        RunSettings.model_validate({"model": "latin-huge"})
+    monkeypatch.chdir(tmp_path)  # a file of that name here is that file
+    (tmp_path / "latin-base").write_bytes(b"")
+    assert RunSettings.model_validate({"model": "latin-base"}).model == Path("latin-base")
 
 
 def test_the_segmenter_and_its_weights_enter_the_hash(tmp_path: Path) -> None:
