@@ -43,7 +43,7 @@ from layout.xmlio import XMLFormat, XMLFormatError, read_document
 from recognition.beam import INSERTION_BONUS, LM_WEIGHT
 from recognition.degrade import augmenter
 from recognition.language_model import CharLanguageModel
-from recognition.model import SIZES, sized_config
+from recognition.model import sized_config
 from recognition.models import shipped_model
 from recognition.precision import Precision
 from recognition.predictor import PredictorSettings
@@ -507,20 +507,16 @@ def train_recognition(
     if not train_files or not val_files:
         typer.echo("error: need training lines and validation lines (--val or --holdout)", err=True)
         raise typer.Exit(2)
-    if size is not None and size not in SIZES:
-        choices = ", ".join(sorted(SIZES))
-        typer.echo(f"error: unknown size {size!r}; choose from {choices}", err=True)
-        raise typer.Exit(2)
     initial = load_model(start) if start is not None else None
-    if initial is not None and size is not None:
-        try:
-            initial = grown_to(initial, size)
-        except ValueError as error:
-            typer.echo(f"error: --start {start} --size {size}: {error}", err=True)
-            raise typer.Exit(2) from None
     codec = build_codec(train_files, initial.codec if initial else None)
-    config = (replace(initial.model.config, classes=codec.classes) if initial
-              else sized_config(codec.classes, size or "base"))  # fmt: skip
+    try:  # an unknown size, or one the start model cannot grow into, is refused
+        if initial is not None and size is not None:
+            initial = grown_to(initial, size)
+        config = (replace(initial.model.config, classes=codec.classes) if initial
+                  else sized_config(codec.classes, size or "base"))  # fmt: skip
+    except ValueError as error:
+        typer.echo(f"error: --size {size}: {error}", err=True)
+        raise typer.Exit(2) from None
     typer.echo(f"{len(train_files)} training lines, {len(val_files)} validation lines, "
                f"{len(codec.symbols)} symbols")  # fmt: skip
     settings = TrainSettings(

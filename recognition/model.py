@@ -66,7 +66,7 @@ SIZES: dict[str, dict[str, object]] = {
 def sized_config(classes: int, size: str = "base") -> ModelConfig:
     """The configuration of a named size for a codec with ``classes`` classes."""
     if size not in SIZES:
-        raise ValueError(f"unknown model size {size!r}; choose from {sorted(SIZES)}")
+        raise ValueError(f"unknown size {size!r}; choose from {', '.join(sorted(SIZES))}")
     return ModelConfig(classes=classes, **SIZES[size])  # type: ignore[arg-type]
 
 

@@ -70,9 +70,7 @@ def _place(
         placed[out_index] = value.to(placed.dtype)
         return placed
     in_index = _in_positions(key, value.shape[1], old, new)
-    # whatever old units or channels received from new ones starts at zero
-    placed[out_index] = 0
-    rows = placed[out_index]
+    rows = torch.zeros_like(placed[out_index])  # what old rows receive from new ones: zero
     rows[:, in_index] = value.to(placed.dtype)
     placed[out_index] = rows
     return placed

@@ -22,7 +22,7 @@ from layout.images.binarize import BinarizeSettings
 from layout.images.preprocess import PreprocessSettings
 from layout.models import shipped_detector
 from recognition.beam import INSERTION_BONUS, LM_WEIGHT
-from recognition.models import shipped_model
+from recognition.models import model_file, shipped_model
 from recognition.precision import Precision
 from recognition.predictor import PredictorSettings
 from recognition.weights import LineCut, file_sha256
@@ -159,15 +159,13 @@ class RunSettings(BaseModel):
     @field_validator("model", mode="before")
     @classmethod
     def _shipped_name(cls, value: object) -> object:
-        """A bare name that is no file here (``latin-base``) names a shipped model."""
-        if not isinstance(value, str | Path) or Path(value).name != str(value):
+        """A path, or a shipped model's bare name (:func:`recognition.models.model_file`)."""
+        if not isinstance(value, str | Path):
             return value
-        if not str(value).endswith(".safetensors") and not Path(value).exists():
-            try:
-                return shipped_model(str(value))
-            except FileNotFoundError as error:
-                raise ValueError(str(error)) from None
-        return value
+        try:
+            return model_file(value)
+        except FileNotFoundError as error:
+            raise ValueError(str(error)) from None
 
 
 def load_settings(path: Path | None, overrides: Mapping[str, object]) -> RunSettings:

@@ -24,3 +24,16 @@ def shipped_model(name: str = DEFAULT_MODEL) -> Path:
         available = sorted(p.stem for p in MODELS_DIR.glob("*.safetensors"))
         raise FileNotFoundError(f"no shipped model {name!r}; shipped: {available}")
     return path
+
+
+def model_file(value: str | Path) -> Path:
+    """A model file given as a path, or as a shipped model's bare name (``latin-base``).
+
+    A bare name that is a file in the working folder stays that file.
+
+    Raises:
+        FileNotFoundError: for a bare name that no shipped model has.
+    """
+    path = Path(value)
+    bare = path.name == str(value) and not path.name.endswith(".safetensors")
+    return shipped_model(str(value)) if bare and not path.exists() else path
