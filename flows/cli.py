@@ -26,7 +26,14 @@ from flows.inspect_command import inspect_page, scan_for
 from flows.layout_commands import train_layout_command
 from flows.line_dataset import cut_lines
 from flows.preprocess import Failure, preprocess_files
-from flows.recognition_commands import build_codec, gather, read_lines, split_holdout
+from flows.recognition_commands import (
+    MODEL_HELP,
+    build_codec,
+    gather,
+    read_lines,
+    recogniser_option,
+    split_holdout,
+)
 from flows.roundtrip import check_file, collect_xml
 from flows.run.manifest import REPORT_KEY
 from flows.run.settings import RunSettings, load_settings
@@ -192,9 +199,7 @@ def run_command(
     dst: Annotated[str, typer.Argument(help="Output folder or s3://bucket/prefix.")],
     *,
     config: Annotated[Path | None, typer.Option(help="YAML or JSON settings file.")] = None,
-    model: Annotated[
-        Path | None, typer.Option(help="Recogniser model: a .safetensors file or a shipped name.")
-    ] = None,
+    model: Annotated[Path | None, typer.Option(help=f"Recogniser: {MODEL_HELP}.")] = None,
     device: Annotated[str | None, typer.Option(help="cpu or cuda.")] = None,
     max_failure_ratio: Annotated[float | None, typer.Option(help="Stop past this.")] = None,
     page_timeout_s: Annotated[float | None, typer.Option(help="Per-page limit.")] = None,
@@ -337,7 +342,9 @@ def bench_preprocess(
 @bench_app.command("recognition")
 def bench_recognition(
     *,
-    model: Annotated[Path, typer.Option(help="Recogniser model (.safetensors).")],
+    model: Annotated[
+        Path, typer.Option(help=f"Recogniser: {MODEL_HELP}.", callback=recogniser_option)
+    ],
     lines: Annotated[
         list[Path] | None, typer.Option(help="Line folders with .gt.txt to score whole.")
     ] = None,
@@ -399,7 +406,9 @@ def bench_recognition(
 def bench_run(
     *,
     src: Annotated[Path, typer.Option(help="Scans with ground-truth XML beside them.")],
-    model: Annotated[Path, typer.Option(help="Recogniser model (.safetensors).")],
+    model: Annotated[
+        Path, typer.Option(help=f"Recogniser: {MODEL_HELP}.", callback=recogniser_option)
+    ],
     out: Annotated[Path, typer.Option(help="Where to write the figures.")] = Path(
         "out/bench-run.json"
     ),
@@ -479,7 +488,8 @@ def train_recognition(
     start: Annotated[
         Path | None,
         typer.Option(
-            help="Fine-tune this model (.safetensors): its charset, grown by new symbols."
+            help=f"Fine-tune this model ({MODEL_HELP}): its charset, grown by new symbols.",
+            callback=recogniser_option,
         ),
     ] = None,
     epoch_steps: Annotated[
@@ -569,7 +579,11 @@ def read_lines_command(
     *,
     out_dir: Annotated[Path, typer.Option("-o", "--out", help="Where to write <stem>.txt.")],
     model: Annotated[
-        Path | None, typer.Option(help="Recogniser model; the shipped default if omitted.")
+        Path | None,
+        typer.Option(
+            help=f"Recogniser: {MODEL_HELP}; the shipped default if omitted.",
+            callback=recogniser_option,
+        ),
     ] = None,
     device: str = "cpu",
     precision: Annotated[

@@ -4,6 +4,8 @@
 holds out whole documents for validation (by folder, or by file-name prefix
 for flat folders), builds the codec from the training text, and trains.
 ``read-lines`` writes ``OUT/<stem>.txt`` for every line image under a folder.
+Every option that names a recogniser takes a ``.safetensors`` path or a
+shipped model's name (:func:`recogniser_option`).
 """
 
 from __future__ import annotations
@@ -12,13 +14,36 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import typer
 from PIL import Image
 
 from flows.files import write_atomic
 from recognition.codec import Codec
 from recognition.data import IMAGE_SUFFIXES, LineFile, find_line_files
+from recognition.models import model_file, shipped_names
 from recognition.predictor import Predictor, PredictorSettings
 from recognition.weights import load_model
+
+MODEL_HELP = "a .safetensors file or a shipped model's name (latin-base)"
+"""How a recogniser option's help says what it takes."""
+
+
+def recogniser_option(value: Path | None) -> Path | None:
+    """Typer callback of a recogniser option: the model file it names, checked.
+
+    A path, or a shipped model's bare name (``latin-base``); an option left out
+    stays ``None``. A name no model ships under, or a path with no file, is a
+    usage error (exit 2) that lists the shipped models, before any work starts.
+    """
+    if value is None:
+        return None
+    try:
+        path = model_file(value)
+    except FileNotFoundError as err:
+        raise typer.BadParameter(str(err)) from None
+    if not path.is_file():
+        raise typer.BadParameter(f"no model file at {path}; shipped: {shipped_names()}")
+    return path
 
 
 def split_holdout(

@@ -13,6 +13,11 @@ MODELS_DIR = Path(__file__).parent
 DEFAULT_MODEL = "latin-small"
 
 
+def shipped_names() -> list[str]:
+    """Names of the models shipped with this installation, sorted."""
+    return sorted(p.stem for p in MODELS_DIR.glob("*.safetensors"))
+
+
 def shipped_model(name: str = DEFAULT_MODEL) -> Path:
     """The weights file of a shipped model.
 
@@ -21,8 +26,7 @@ def shipped_model(name: str = DEFAULT_MODEL) -> Path:
     """
     path = MODELS_DIR / f"{name}.safetensors"
     if not path.exists():
-        available = sorted(p.stem for p in MODELS_DIR.glob("*.safetensors"))
-        raise FileNotFoundError(f"no shipped model {name!r}; shipped: {available}")
+        raise FileNotFoundError(f"no shipped model {name!r}; shipped: {shipped_names()}")
     return path
 
 

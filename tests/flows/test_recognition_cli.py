@@ -13,6 +13,7 @@ from flows.cli import app
 from flows.recognition_commands import gather, split_holdout
 from recognition.codec import Codec
 from recognition.model import LineRecognizer, ModelConfig, sized_config
+from recognition.models import shipped_model
 from recognition.weights import file_sha256, read_metadata, save_model
 from tests.factories import rendered_line
 
@@ -195,3 +196,47 @@ def test_a_missing_tesseract_language_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert "no qqq traineddata" in result.output
+
+
+def test_a_recogniser_option_takes_a_shipped_models_name(tmp_path: Path) -> None:
+    folder = line_folder(tmp_path / "lines", {"x1": "Die Stadt", "x2": "vnd das Land"})
+    by_name, by_path = tmp_path / "name", tmp_path / "path"
+    for out, model in ((by_name, "latin-base"), (by_path, str(shipped_model("latin-base")))):
+        result = runner.invoke(app, ["read-lines", str(folder), "-o", str(out), "--model", model])
+        assert result.exit_code == 0, result.output
+    texts = {p.name: p.read_text() for p in by_name.glob("*.txt")}
+    assert texts == {p.name: p.read_text() for p in by_path.glob("*.txt")}
+    assert sorted(texts) == ["x1.txt", "x2.txt"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["read-lines", "{lines}", "-o", "{out}", "--model"],
+        ["bench", "recognition", "--lines", "{lines}", "--out", "{out}/b.json", "--model"],
+        ["bench", "run", "--src", "{lines}", "--out", "{out}/r.json", "--model"],
+        [
+            "train",
+            "recognition",
+            "--train",
+            "{lines}",
+            "--val",
+            "{lines}",
+            "-o",
+            "{out}",
+            "--start",
+        ],
+    ],
+    ids=["read-lines", "bench-recognition", "bench-run", "train-start"],
+)
+@pytest.mark.parametrize("model", ["latin-huge", "{tmp}/gone.safetensors"])
+def test_a_model_that_is_not_there_is_refused_before_any_work(
+    tmp_path: Path, command: list[str], model: str
+) -> None:
+    lines = line_folder(tmp_path / "lines", {"x1": "ab"})
+    out = tmp_path / "out"
+    fill = {"lines": str(lines), "out": str(out), "tmp": str(tmp_path)}
+    result = runner.invoke(app, [arg.format(**fill) for arg in [*command, model]])
+    assert result.exit_code == 2
+    assert "latin-base" in result.output  # the error names the shipped models
+    assert not out.exists()
