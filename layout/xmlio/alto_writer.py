@@ -5,10 +5,20 @@ boxes estimated from their text (:mod:`layout.words`), and lines without text
 an empty ``String``, so no line is ever dropped. ``WC`` is a confidence in
 [0, 1]; ``SP`` separates words; a line-final hyphen goes to ``HYP``;
 right-to-left lines and blocks carry ``BASEDIRECTION="rtl"``.
+
+A word broken over two lines of one block (a line-final hyphen, and the next
+line starting with a lower-case letter) is marked as ALTO intends for search:
+``SUBS_TYPE="HypPart1"`` on its first part and ``"HypPart2"`` on its second,
+both with the whole word, punctuation trimmed, in ``SUBS_CONTENT``, so an
+index finds "Verſammlung" in ``Ver-`` / ``ſammlung,``. A capital after the
+hyphen (``Nord-`` / ``Amerika``) is taken for a hyphen that stays, and is
+not joined.
 """
 
 from __future__ import annotations
 
+import itertools
+import unicodedata
 from typing import Literal
 
 from lxml import etree
@@ -138,6 +148,7 @@ class _Writer:
                 el.set("BASEDIRECTION", region.direction)
             for line in region.lines:
                 self.line(el, line)
+            _mark_broken_words(el)
 
     def build(self) -> etree._ElementTree:
         page = self.page
@@ -188,6 +199,33 @@ class _Writer:
             etree.SubElement(
                 group, q("ElementRef"), ID=self.ids.fresh("ro"), REF=self.ids.resolve(region.id)
             )
+
+
+def _trimmed(text: str) -> str:
+    """``text`` without the punctuation at either end (``„Ver`` → ``Ver``, ``ſammlung,``)."""
+    start, end = 0, len(text)
+    while start < end and unicodedata.category(text[start]).startswith("P"):
+        start += 1
+    while end > start and unicodedata.category(text[end - 1]).startswith("P"):
+        end -= 1
+    return text[start:end]
+
+
+def _mark_broken_words(block: etree._Element) -> None:
+    """Mark words broken over consecutive lines of a block (HypPart1, HypPart2)."""
+    lines = block.findall(q("TextLine"))
+    for line, following in itertools.pairwise(lines):
+        if len(line) < 2 or line[-1].tag != q(HYPHEN_TAG) or line[-2].tag != q("String"):
+            continue
+        second = following.find(q("String"))
+        if second is None:
+            continue
+        head, tail = _trimmed(line[-2].get("CONTENT", "")), _trimmed(second.get("CONTENT", ""))
+        if not head or not tail[:1].islower():
+            continue
+        for part, kind in ((line[-2], "HypPart1"), (second, "HypPart2")):
+            part.set("SUBS_TYPE", kind)
+            part.set("SUBS_CONTENT", head + tail)
 
 
 def write_alto(page: Page) -> etree._ElementTree:

@@ -8,10 +8,11 @@ import pytest
 from lxml import etree
 
 from layout.compare import page_differences
+from layout.document import Page, Region
 from layout.xmlio import parse_xml, read_document, serialize
 from layout.xmlio.namespaces import ALTO_4, PAGE_2019
 from layout.xmlio.schemas import schema_errors
-from tests.factories import rich_page
+from tests.factories import box, make_line, rich_page
 
 A = f"{{{ALTO_4}}}"
 P = f"{{{PAGE_2019}}}"
@@ -135,3 +136,23 @@ def test_real_ground_truth_round_trips(sample_pages: list[Path]) -> None:
             data = serialize(page, fmt)  # type: ignore[arg-type]
             assert schema_errors(parse_xml(data)) == [], (path, fmt)
             assert page_differences(page, read_document(data)) == [], (path, fmt)
+
+
+def test_alto_marks_a_word_broken_over_two_lines_for_search() -> None:
+    lines = [("a", "die „Ver-"), ("b", "ſammlung, und Nord-"), ("c", "Amerika ward-"), ("d", "")]
+    region = Region(
+        id="r",
+        polygon=box(90, 40, 910, 400),
+        type="paragraph",
+        lines=[make_line(i, 100 + 60 * n, t) for n, (i, t) in enumerate(lines)],
+    )
+    other = Region(id="s", polygon=box(90, 500, 910, 600), lines=[make_line("e", 550, "rum")])
+    page = Page(image_filename="x.png", width=1000, height=1000, regions=[region, other])
+    root = parse_xml(serialize(page, "alto")).getroot()
+    assert schema_errors(root.getroottree()) == []
+    marked = [(s.get("CONTENT"), s.get("SUBS_TYPE"), s.get("SUBS_CONTENT"))
+              for s in root.iter(f"{A}String") if s.get("SUBS_TYPE")]  # fmt: skip
+    # Only the lower-case continuation within one block is joined: not Nord- / Amerika,
+    # not ward- before an empty line, and never across blocks (ward- / rum).
+    assert marked == [("„Ver", "HypPart1", "Verſammlung"), ("ſammlung,", "HypPart2", "Verſammlung")]
+    assert read_document(serialize(page, "alto")).text() == page.text()
