@@ -217,6 +217,8 @@ def _mark_broken_words(block: etree._Element) -> None:
     for line, following in itertools.pairwise(lines):
         if len(line) < 2 or line[-1].tag != q(HYPHEN_TAG) or line[-2].tag != q("String"):
             continue
+        if line[-2].get("SUBS_TYPE"):  # a one-word line that ends a word already: keep that
+            continue
         second = following.find(q("String"))
         if second is None:
             continue

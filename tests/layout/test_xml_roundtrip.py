@@ -139,7 +139,8 @@ def test_real_ground_truth_round_trips(sample_pages: list[Path]) -> None:
 
 
 def test_alto_marks_a_word_broken_over_two_lines_for_search() -> None:
-    lines = [("a", "die „Ver-"), ("b", "ſammlung, und Nord-"), ("c", "Amerika ward-"), ("d", "")]
+    lines = [("a", "die „Ver-"), ("b", "ſammlung, und Nord-"), ("c", "Amerika ward-"), ("d", ""),
+             ("f", "Zu-"), ("g", "ſam-"), ("h", "men")]  # fmt: skip
     region = Region(
         id="r",
         polygon=box(90, 40, 910, 400),
@@ -154,5 +155,8 @@ def test_alto_marks_a_word_broken_over_two_lines_for_search() -> None:
               for s in root.iter(f"{A}String") if s.get("SUBS_TYPE")]  # fmt: skip
     # Only the lower-case continuation within one block is joined: not Nord- / Amerika,
     # not ward- before an empty line, and never across blocks (ward- / rum).
-    assert marked == [("„Ver", "HypPart1", "Verſammlung"), ("ſammlung,", "HypPart2", "Verſammlung")]
+    assert marked == [
+        ("„Ver", "HypPart1", "Verſammlung"), ("ſammlung,", "HypPart2", "Verſammlung"),
+        ("Zu", "HypPart1", "Zuſam"), ("ſam", "HypPart2", "Zuſam"),  # a part is in one word only
+    ]  # fmt: skip
     assert read_document(serialize(page, "alto")).text() == page.text()
