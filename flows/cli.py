@@ -27,7 +27,6 @@ from flows.layout_commands import train_layout_command
 from flows.line_dataset import cut_lines
 from flows.preprocess import Failure, preprocess_files
 from flows.recognition_commands import (
-    MODEL_HELP,
     build_codec,
     gather,
     read_lines,
@@ -51,7 +50,7 @@ from recognition.beam import INSERTION_BONUS, LM_WEIGHT
 from recognition.degrade import augmenter
 from recognition.language_model import CharLanguageModel
 from recognition.model import sized_config
-from recognition.models import shipped_model
+from recognition.models import MODEL_HELP, shipped_model
 from recognition.precision import Precision
 from recognition.predictor import PredictorSettings
 from recognition.training import TrainSettings, train

@@ -24,9 +24,6 @@ from recognition.models import model_file, shipped_names
 from recognition.predictor import Predictor, PredictorSettings
 from recognition.weights import load_model
 
-MODEL_HELP = "a .safetensors file or a shipped model's name (latin-base)"
-"""How a recogniser option's help says what it takes."""
-
 
 def recogniser_option(value: Path | None) -> Path | None:
     """Typer callback of a recogniser option: the model file it names, checked.

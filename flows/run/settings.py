@@ -22,7 +22,7 @@ from layout.images.binarize import BinarizeSettings
 from layout.images.preprocess import PreprocessSettings
 from layout.models import shipped_detector
 from recognition.beam import INSERTION_BONUS, LM_WEIGHT
-from recognition.models import model_file, shipped_model
+from recognition.models import MODEL_HELP, model_file, shipped_model
 from recognition.precision import Precision
 from recognition.predictor import PredictorSettings
 from recognition.weights import LineCut, file_sha256
@@ -37,7 +37,7 @@ class RunSettings(BaseModel):
 
     model: Path = Field(
         default_factory=shipped_model,
-        description="Recogniser model: a .safetensors file or a shipped model's name (latin-base).",
+        description=f"Recogniser model: {MODEL_HELP}.",
     )
     binarization: Literal["sauvola", "wolf", "otsu"] = "sauvola"
     max_skew: float = Field(

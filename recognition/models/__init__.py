@@ -11,6 +11,8 @@ from pathlib import Path
 
 MODELS_DIR = Path(__file__).parent
 DEFAULT_MODEL = "latin-small"
+MODEL_HELP = "a .safetensors file or a shipped model's name (latin-base)"
+"""What :func:`model_file` takes, as a command's or a setting's help says it."""
 
 
 def shipped_names() -> list[str]:
