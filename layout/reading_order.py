@@ -10,10 +10,13 @@ catchwords and signature marks are found first (:mod:`layout.page_furniture`)
 and kept out of the blocks.
 
 Reading order: main blocks by column — blocks are grouped into columns by
-horizontal overlap, columns read left to right (right to left on ``rtl``
-pages), blocks in a column top to bottom — and each marginal block right after
-the main block it stands beside, the furniture above the text first and
-below it last. Lines in a block read top to bottom.
+horizontal overlap, columns that stand side by side read left to right (right
+to left on ``rtl`` pages), blocks in a column top to bottom. A column below
+another, sharing less than half of the shorter one's height (a scrap of text
+under the body at the foot of the page), is read after it, whatever its side.
+Each marginal block comes right after the main block it stands beside, the
+furniture above the text first and below it last. Lines in a block read top
+to bottom.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from layout.page_furniture import BOTTOM_TYPES, TOP_TYPES, find_furniture
 
 MARGINAL_WIDTH = 0.5  # a marginal block is at most this share of its neighbour's width
 FOLLOW_PITCHES = 2.5  # lines of one block are at most this many line heights apart
+SIDE_BY_SIDE = 0.5  # columns side by side share this much of the shorter one's height
 
 
 def _box(line: TextLine) -> Box:
@@ -154,9 +158,28 @@ def _columns(indices: list[int], boxes: list[Box], direction: Direction) -> list
                     break
             else:
                 columns.append([i])
-        columns.sort(key=lambda c: min(b[i, 0] for i in c), reverse=direction == "rtl")
-        order += [indices[i] for c in columns for i in sorted(c, key=lambda i: b[i, 1])]
+        for row in _rows(columns, b):
+            row.sort(key=lambda c: min(b[i, 0] for i in c), reverse=direction == "rtl")
+            order += [indices[i] for c in row for i in sorted(c, key=lambda i: b[i, 1])]
     return order
+
+
+def _rows(columns: list[list[int]], b: np.ndarray) -> list[list[list[int]]]:
+    """Columns grouped by standing side by side, the groups top to bottom.
+
+    Two columns stand side by side when their heights overlap by at least
+    :data:`SIDE_BY_SIDE` of the shorter one's: a line that only reaches the
+    height of another column's last line is below it, not beside it.
+    """
+    spans = np.array([[b[c, 1].min(), b[c, 3].max()] for c in columns]).reshape(-1, 2)
+    shared = np.clip(np.minimum(spans[:, None, 1], spans[None, :, 1])
+                     - np.maximum(spans[:, None, 0], spans[None, :, 0]), 0, None)  # fmt: skip
+    heights = spans[:, 1] - spans[:, 0]
+    shorter = np.maximum(np.minimum(heights[:, None], heights[None, :]), 1.0)
+    beside = shared >= SIDE_BY_SIDE * shorter
+    count, labels = connected_components(coo_matrix(beside), directed=False)
+    rows = [[columns[i] for i in np.flatnonzero(labels == k)] for k in range(count)]
+    return sorted(rows, key=lambda row: min(b[i, 1] for c in row for i in c))
 
 
 def build_regions(lines: Sequence[TextLine], direction: Direction = "ltr") -> list[Region]:

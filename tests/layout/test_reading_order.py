@@ -44,6 +44,16 @@ def test_right_to_left_pages_read_columns_from_the_right() -> None:
     assert all(r.direction == "rtl" for r in regions)
 
 
+def test_a_scrap_below_the_text_is_read_after_it_whatever_its_side() -> None:
+    """A short line at the foot of the page, left of the body's edge, is not a column before it."""
+    lines = [line(300, 100 + 40 * n, 1200, f"p{n}") for n in range(10)]
+    lines += [line(320, 520, 420, "under"), line(150, 540, 290, "foot")]
+    regions = build_regions(lines[::-1])
+    order = [ln.text for r in regions for ln in r.lines]
+    assert order[:10] == [f"p{n}" for n in range(10)]
+    assert set(order[10:]) == {"under", "foot"}
+
+
 def test_every_line_ends_in_exactly_one_region() -> None:
     lines = page_lines()
     regions = build_regions(lines)
