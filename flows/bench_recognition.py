@@ -25,7 +25,7 @@ from typing import Any
 
 import torch
 
-from flows.recognition_commands import split_holdout
+from flows.recognition_commands import readable, split_holdout
 from flows.tesseract import Tesseract
 from recognition.data import LineFile, find_line_files
 from recognition.metrics import EditCount, char_errors, word_errors
@@ -48,7 +48,8 @@ def line_sets(folders: list[Path], held_in: list[Path], holdout: list[str]) -> L
     """Every line of ``folders``; of each ``held_in`` folder, the held-out documents' lines.
 
     A held-in folder without any held-out line, or a prefix that no line
-    starts with, is an error: a misspelt prefix must not score nothing.
+    starts with, is an error: a misspelt prefix must not score nothing. So is
+    a line image that cannot be read: figures must cover the whole set.
     """
     if bool(held_in) != bool(holdout):
         raise BenchInputError("--held-in and --holdout go together: the folders the model "
@@ -65,6 +66,11 @@ def line_sets(folders: list[Path], held_in: list[Path], holdout: list[str]) -> L
         raise BenchInputError(f"no line starts with --holdout {', '.join(unmatched)}")
     if not any(sets.values()):
         raise BenchInputError("no lines to score (--lines or --held-in)")
+    if failed := [f for files in sets.values() for f in readable(files)[1]]:
+        named = "; ".join(f"{path}: {reason}" for path, reason in failed[:5])
+        more = f" (and {len(failed) - 5} more)" if len(failed) > 5 else ""
+        raise BenchInputError(f"{len(failed)} line images cannot be read, so the figures would "
+                              f"not cover the set: {named}{more}")  # fmt: skip
     return sets
 
 

@@ -30,6 +30,7 @@ from flows.recognition_commands import (
     build_codec,
     gather,
     read_lines,
+    readable,
     recogniser_option,
     split_holdout,
 )
@@ -508,11 +509,15 @@ def train_recognition(
 ) -> None:
     """Train the CNN-LSTM recogniser; early stopping on validation CER (held-out documents).
 
+    A line image that cannot be read is named with its reason and left out.
     Synthetic lines (``archive-ocr synth lines``) are one more --train folder.
     With --start, a trained model is fine-tuned: its architecture, or grown to --size.
     """
     train_files, held = split_holdout(gather(train_dirs), holdout or [])
-    val_files = held + gather(val_dirs or [])
+    train_files, failed = readable(train_files)
+    val_files, failed_val = readable(held + gather(val_dirs or []))
+    for path, reason in failed + failed_val:
+        typer.echo(f"skipped: {path}: {reason}", err=True)
     if not train_files or not val_files:
         typer.echo("error: need training lines and validation lines (--val or --holdout)", err=True)
         raise typer.Exit(2)
@@ -526,8 +531,10 @@ def train_recognition(
     except ValueError as error:
         typer.echo(f"error: --size {size}: {error}", err=True)
         raise typer.Exit(2) from None
+    unread = len(failed) + len(failed_val)
+    left_out = f", {unread} unreadable left out" if unread else ""
     typer.echo(f"{len(train_files)} training lines, {len(val_files)} validation lines, "
-               f"{len(codec.symbols)} symbols")  # fmt: skip
+               f"{len(codec.symbols)} symbols{left_out}")  # fmt: skip
     settings = TrainSettings(
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, patience=patience,
         device=device, precision=precision, seed=seed, threads=threads,
@@ -596,13 +603,22 @@ def read_lines_command(
     ] = INSERTION_BONUS,
     lexicon: Annotated[Path | None, typer.Option(help="Word list the search prefers.")] = None,
 ) -> None:
-    """Recognise every line image under FOLDER into OUT/<stem>.txt."""
+    """Recognise every line image under FOLDER into OUT/<stem>.txt.
+
+    An image that cannot be read is named with its reason and gets no text;
+    the others are read, and the command then exits with status 3.
+    """
     settings = PredictorSettings(device=device, precision=precision, beam_width=beam, lm=lm,
                                  lm_weight=lm_weight, insertion_bonus=insertion_bonus,
                                  lexicon=lexicon)  # fmt: skip
     model = model or shipped_model()
-    count = sum(1 for _ in read_lines(folder, out_dir, model, settings))
-    typer.echo(f"{count} lines read into {out_dir}")
+    report = read_lines(folder, out_dir, model, settings)
+    for path, reason in report.failed:
+        typer.echo(f"failed: {path}: {reason}", err=True)
+    typer.echo(f"{len(report.written)} lines read into {out_dir}"
+               + (f", {len(report.failed)} unreadable" if report.failed else ""))  # fmt: skip
+    if report.failed:
+        raise typer.Exit(3)
 
 
 @app.command("cut-lines")

@@ -11,13 +11,16 @@ shipped model's name (:func:`recogniser_option`).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import typer
-from PIL import Image
 
 from flows.files import write_atomic
+from layout.images.errors import ImageLoadError
+from layout.images.loading import load_first_page
 from recognition.codec import Codec
 from recognition.data import IMAGE_SUFFIXES, LineFile, find_line_files
 from recognition.models import model_file, shipped_names
@@ -57,6 +60,27 @@ def gather(folders: list[Path]) -> list[LineFile]:
     return [f for folder in folders for f in find_line_files(folder)]
 
 
+def readable(files: list[LineFile]) -> tuple[list[LineFile], list[tuple[Path, str]]]:
+    """(the files whose image loads, each other's path with the reason), in order.
+
+    Training reads its lines again and again for hours; one that cannot be
+    read is set aside before it starts rather than stopping it midway.
+    """
+    with ThreadPoolExecutor() as pool:  # Pillow decodes without the GIL
+        reasons = list(pool.map(_unreadable_reason, (f.image_path for f in files)))
+    kept = [f for f, reason in zip(files, reasons, strict=True) if reason is None]
+    failed = [(f.image_path, r) for f, r in zip(files, reasons, strict=True) if r is not None]
+    return kept, failed
+
+
+def _unreadable_reason(path: Path) -> str | None:
+    try:
+        _load_line(path)
+    except ImageLoadError as err:
+        return str(err)
+    return None
+
+
 def build_codec(files: list[LineFile], start: Codec | None = None) -> Codec:
     """A codec of every grapheme in the training text, unknowns replaced at inference.
 
@@ -76,19 +100,55 @@ def line_images(root: Path) -> Iterator[Path]:
             yield path
 
 
+@dataclass(slots=True)
+class ReadReport:
+    """What ``read-lines`` did: the texts it wrote, and each line image it could not read."""
+
+    written: list[Path] = field(default_factory=list)
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def _load_line(path: Path) -> np.ndarray:
+    """A line image as greyscale pixels (its first page).
+
+    Raises:
+        ImageLoadError: empty, truncated, corrupt, oversized or not an image,
+            or the file could not be read, with the reason in its message.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ImageLoadError(f"cannot read the file: {err.strerror or err}") from err
+    return load_first_page(data).pixels
+
+
 def read_lines(
     root: Path, out_dir: Path, model_path: Path, settings: PredictorSettings, batch: int = 256
-) -> Iterator[tuple[Path, str]]:
-    """Recognise every line image under ``root``; writes ``out_dir/<relative stem>.txt``."""
+) -> ReadReport:
+    """Recognise every line image under ``root``; writes ``out_dir/<relative stem>.txt``.
+
+    An image that cannot be read is listed in the report with its reason, and
+    gets no text file (an old one from an earlier run is removed, so none is
+    left that does not belong to the image); every other line is read.
+    """
     predictor = Predictor(load_model(model_path, settings.device), settings)
+    report = ReadReport()
     paths = list(line_images(root))
     for start in range(0, len(paths), batch):
-        chunk = paths[start : start + batch]
-        images = []
-        for path in chunk:
-            with Image.open(path) as image:
-                images.append(np.asarray(image.convert("L")))
-        for path, result in zip(chunk, predictor.predict(images), strict=True):
-            target = out_dir / path.relative_to(root).with_suffix(".txt")
+        chunk, images = [], []
+        for path in paths[start : start + batch]:
+            try:
+                images.append(_load_line(path))
+                chunk.append(path)
+            except ImageLoadError as err:
+                report.failed.append((path, str(err)))
+                _target(root, out_dir, path).unlink(missing_ok=True)
+        for path, result in zip(chunk, predictor.predict(images) if images else [], strict=True):
+            target = _target(root, out_dir, path)
             write_atomic(target, (result.text + "\n").encode("utf-8"))
-            yield target, result.text
+            report.written.append(target)
+    return report
+
+
+def _target(root: Path, out_dir: Path, path: Path) -> Path:
+    return out_dir / path.relative_to(root).with_suffix(".txt")

@@ -58,6 +58,25 @@ def test_train_command_writes_model_and_log(tmp_path: Path) -> None:
     assert len((out / "train-log.jsonl").read_text().splitlines()) == 2
 
 
+def test_training_leaves_out_unreadable_line_images_and_names_them(tmp_path: Path) -> None:
+    texts = ["ab", "ba", "abba", "baab", "aab"]
+    folder = line_folder(tmp_path / "lines", {f"d{n % 2}__l{n}": w for n, w in enumerate(texts)})
+    whole = (folder / "d0__l2.png").read_bytes()
+    (folder / "d0__l2.png").write_bytes(whole[:40])
+    (folder / "d1__l3.png").write_bytes(b"")
+    out = tmp_path / "model"
+    args = ["train", "recognition", "--train", str(folder), "--holdout", "d1__", "-o", str(out),
+            "--size", "small", "--epochs", "1", "--batch-size", "2", "--threads", "1"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "2 training lines, 1 validation lines" in result.stdout
+    assert "2 unreadable left out" in result.stdout
+    skipped = sorted(line for line in result.stderr.splitlines() if line.startswith("skipped: "))
+    assert len(skipped) == 2
+    assert "d0__l2.png" in skipped[0] and "d1__l3.png" in skipped[1] and "empty" in skipped[1]
+    assert (out / "model.safetensors").exists()
+
+
 def test_train_command_grows_a_small_model_to_base_size(tmp_path: Path) -> None:
     folder = line_folder(tmp_path / "lines", {"d0__l0": "ab", "d1__l1": "ba"})
     codec = Codec(["a", "b"])
@@ -100,6 +119,28 @@ def test_read_lines_writes_one_text_per_image(tmp_path: Path) -> None:
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt")) == [
         "sub/x2.txt", "x1.txt",
     ]  # fmt: skip
+
+
+def test_read_lines_names_unreadable_images_and_reads_the_rest(tmp_path: Path) -> None:
+    folder = line_folder(tmp_path / "lines", {"good": "ab", "cut": "ba"})
+    whole = (folder / "cut.png").read_bytes()
+    (folder / "cut.png").write_bytes(whole[: len(whole) // 2])
+    (folder / "empty.png").write_bytes(b"")
+    (folder / "note.png").write_text("not an image\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "cut.txt").write_text("from an earlier run\n", encoding="utf-8")
+    untrained_model(tmp_path / "m.safetensors", "ab")
+    result = runner.invoke(app, ["read-lines", str(folder), "-o", str(out), "--model",
+                                 str(tmp_path / "m.safetensors")])  # fmt: skip
+    assert result.exit_code == 3, result.output
+    assert sorted(p.name for p in out.glob("*.txt")) == ["good.txt"]
+    failed = [line for line in result.stderr.splitlines() if line.startswith("failed: ")]
+    assert len(failed) == 3
+    assert any("cut.png" in line and "truncated" in line for line in failed)
+    assert any("empty.png" in line and "empty" in line for line in failed)
+    assert any("note.png" in line for line in failed)
+    assert (folder / "cut.png").read_bytes() == whole[: len(whole) // 2]  # inputs untouched
 
 
 def test_bench_recognition_writes_accuracy_and_speed(tmp_path: Path) -> None:
@@ -160,6 +201,10 @@ def test_bench_recognition_refuses_what_it_cannot_score_as_asked(tmp_path: Path)
     assert alone.exit_code == 2 and "go together" in alone.output
     no_lm = runner.invoke(app, [*base, "--lines", str(trained_on), "--lm", str(tmp_path / "x")])
     assert no_lm.exit_code == 2 and "no language model at" in no_lm.output
+    (trained_on / "docA__l1.png").write_bytes(b"")
+    broken = runner.invoke(app, [*base, "--lines", str(trained_on)])
+    assert broken.exit_code == 2 and "1 line images cannot be read" in broken.output
+    assert "docA__l1.png: the file is empty" in broken.output
     assert not (tmp_path / "b.json").exists()
 
 
