@@ -29,10 +29,12 @@ from flows.preprocess import Failure, preprocess_files
 from flows.recognition_commands import (
     build_codec,
     gather,
+    language_model_option,
     read_lines,
     readable,
     recogniser_option,
     split_holdout,
+    word_list_option,
 )
 from flows.roundtrip import check_file, collect_xml
 from flows.run.manifest import REPORT_KEY
@@ -360,7 +362,11 @@ def bench_recognition(
         "out/bench-recognition.json"
     ),
     lm: Annotated[
-        Path | None, typer.Option(help="Also read with beam search and this language model.")
+        Path | None,
+        typer.Option(
+            help="Also read with beam search and this language model.",
+            callback=language_model_option,
+        ),
     ] = None,
     beam: Annotated[int, typer.Option(help="Beam width with --lm.", min=1)] = 8,
     tesseract: Annotated[
@@ -375,8 +381,6 @@ def bench_recognition(
     with the training's --holdout prefixes), greedy and with --lm.
     """
     try:
-        if lm is not None and not lm.is_file():
-            raise BenchInputError(f"no language model at {lm}")
         sets = line_sets(lines or [], held_in or [], holdout or [])
         report = run_recognition_benchmark(model, sets, tesseract=tuple(tesseract or ()), lm=lm,
                                            beam=beam)  # fmt: skip
@@ -556,7 +560,9 @@ def train_recognition(
 
 @train_app.command("lm")
 def train_lm(
-    sources: Annotated[list[Path], typer.Argument(help="Line folders (*.gt.txt) or text files.")],
+    sources: Annotated[
+        list[Path], typer.Argument(help="Line folders (*.gt.txt) or text files.", exists=True)
+    ],
     out: Annotated[Path, typer.Option("-o", "--out", help="The model's JSON file.")],
     order: Annotated[int, typer.Option(help="Graphemes of context plus one.")] = 5,
     holdout: Annotated[
@@ -571,7 +577,11 @@ def train_lm(
     """
     files, _ = split_holdout(gather([p for p in sources if p.is_dir()]), holdout or [])
     texts = [f.text for f in files]
-    texts += [line for p in sources if p.is_file() for line in read_texts(p)]
+    try:
+        texts += [line for p in sources if p.is_file() for line in read_texts(p)]
+    except ValueError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from None
     if not texts:
         typer.echo("error: no text found", err=True)
         raise typer.Exit(2)
@@ -581,7 +591,9 @@ def train_lm(
 
 @app.command("read-lines")
 def read_lines_command(
-    folder: Annotated[Path, typer.Argument(help="Folder of line images.")],
+    folder: Annotated[
+        Path, typer.Argument(help="Folder of line images.", exists=True, file_okay=False)
+    ],
     *,
     out_dir: Annotated[Path, typer.Option("-o", "--out", help="Where to write <stem>.txt.")],
     model: Annotated[
@@ -596,12 +608,17 @@ def read_lines_command(
         Precision, typer.Option(help="On a GPU; a CPU runs bfloat16 where it has the instructions.")
     ] = "bfloat16",
     beam: Annotated[int, typer.Option(help="Beam width; 1 is greedy decoding.")] = 1,
-    lm: Annotated[Path | None, typer.Option(help="Character n-gram model (train lm).")] = None,
+    lm: Annotated[
+        Path | None,
+        typer.Option(help="Character n-gram model (train lm).", callback=language_model_option),
+    ] = None,
     lm_weight: float = LM_WEIGHT,
     insertion_bonus: Annotated[
         float, typer.Option(help="Bonus per written letter while the language model scores.")
     ] = INSERTION_BONUS,
-    lexicon: Annotated[Path | None, typer.Option(help="Word list the search prefers.")] = None,
+    lexicon: Annotated[
+        Path | None, typer.Option(help="Word list the search prefers.", callback=word_list_option)
+    ] = None,
 ) -> None:
     """Recognise every line image under FOLDER into OUT/<stem>.txt.
 

@@ -23,6 +23,7 @@ from layout.images.errors import ImageLoadError
 from layout.images.loading import load_first_page
 from recognition.codec import Codec
 from recognition.data import IMAGE_SUFFIXES, LineFile, find_line_files
+from recognition.language_model import CharLanguageModel
 from recognition.models import model_file, shipped_names
 from recognition.predictor import Predictor, PredictorSettings
 from recognition.weights import load_model
@@ -44,6 +45,35 @@ def recogniser_option(value: Path | None) -> Path | None:
     if not path.is_file():
         raise typer.BadParameter(f"no model file at {path}; shipped: {shipped_names()}")
     return path
+
+
+def language_model_option(value: Path | None) -> Path | None:
+    """Typer callback of a ``--lm`` option: a file that loads as a character language model.
+
+    A missing or damaged file is a usage error (exit 2) before any line is read.
+    """
+    if value is None:
+        return None
+    try:
+        CharLanguageModel.load(value)
+    except OSError:
+        raise typer.BadParameter(f"no language model at {value}") from None
+    except ValueError as err:
+        raise typer.BadParameter(str(err)) from None
+    return value
+
+
+def word_list_option(value: Path | None) -> Path | None:
+    """Typer callback of a ``--lexicon`` option: a UTF-8 text file of words."""
+    if value is None:
+        return None
+    try:
+        value.read_text(encoding="utf-8")
+    except OSError:
+        raise typer.BadParameter(f"no word list at {value}") from None
+    except UnicodeDecodeError as err:
+        raise typer.BadParameter(f"{value} is not UTF-8 text ({err.reason})") from None
+    return value
 
 
 def split_holdout(

@@ -28,8 +28,29 @@ from recognition.synthetic import (
 
 
 def read_texts(path: Path) -> list[str]:
-    """One text per non-empty line of a UTF-8 file."""
-    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """One text per non-empty line of a UTF-8 file.
+
+    Raises:
+        ValueError: the file is not UTF-8 text, naming it.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path} is not UTF-8 text ({err.reason})") from None
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _texts_or_exit(path: Path) -> list[str]:
+    """:func:`read_texts`, with a file that is not there or not UTF-8 text a usage error (2)."""
+    try:
+        lines = read_texts(path)
+    except (OSError, ValueError) as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from None
+    if not lines:
+        typer.echo(f"error: no text in {path}", err=True)
+        raise typer.Exit(2)
+    return lines
 
 
 def synth_lines_command(
@@ -48,10 +69,7 @@ def synth_lines_command(
     no font can set, or longer than 400 characters (a paragraph, not a
     line), are left out, and counted.
     """
-    lines = read_texts(texts)
-    if not lines:
-        typer.echo(f"error: no text in {texts}", err=True)
-        raise typer.Exit(2)
+    lines = _texts_or_exit(texts)
     left_out = len(lines) - len(settable_texts(lines, fonts))
     if left_out:
         typer.echo(f"{left_out} of {len(lines)} texts left out: no font has all their "
@@ -106,7 +124,7 @@ def synth_pages_command(
     stand for and line-break hyphens become ``-``, because paragraphs re-wrap
     the texts and a page's lines are labelled with what they show.
     """
-    lines = [drawn for text in read_texts(texts) if (drawn := set_characters(text).strip())]
+    lines = [drawn for text in _texts_or_exit(texts) if (drawn := set_characters(text).strip())]
     if not lines:
         typer.echo(f"error: no text in {texts}", err=True)
         raise typer.Exit(2)

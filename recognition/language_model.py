@@ -88,9 +88,21 @@ class CharLanguageModel:
 
     @classmethod
     def load(cls, path: Path) -> CharLanguageModel:
-        """Read a model written by :meth:`save`."""
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != "archive-ocr char-ngram 1":
+        """Read a model written by :meth:`save`.
+
+        Raises:
+            OSError: the file cannot be read (``FileNotFoundError`` if it is not there).
+            ValueError: it is not such a model, or a damaged one, said in the message.
+        """
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as err:  # not UTF-8, or not JSON
+            raise ValueError(f"{path} is not an archive-ocr character language model "
+                             f"({err})") from None  # fmt: skip
+        if not isinstance(data, dict) or data.get("format") != "archive-ocr char-ngram 1":
             raise ValueError(f"{path} is not an archive-ocr character language model")
-        counts = {tuple(context): Counter(following) for context, following in data["counts"]}
-        return cls(int(data["order"]), counts)
+        try:
+            counts = {tuple(context): Counter(following) for context, following in data["counts"]}
+            return cls(int(data["order"]), counts)
+        except (KeyError, TypeError, ValueError) as err:
+            raise ValueError(f"{path}: a damaged language model ({err!r})") from None

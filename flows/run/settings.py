@@ -22,6 +22,7 @@ from layout.images.binarize import BinarizeSettings
 from layout.images.preprocess import PreprocessSettings
 from layout.models import shipped_detector
 from recognition.beam import INSERTION_BONUS, LM_WEIGHT
+from recognition.language_model import CharLanguageModel
 from recognition.models import MODEL_HELP, model_file, shipped_model
 from recognition.precision import Precision
 from recognition.predictor import PredictorSettings
@@ -166,6 +167,18 @@ class RunSettings(BaseModel):
             return model_file(value)
         except FileNotFoundError as error:
             raise ValueError(str(error)) from None
+
+    @field_validator("lm")
+    @classmethod
+    def _language_model(cls, value: Path | None) -> Path | None:
+        """A file that loads as a character language model, checked before any page."""
+        if value is None:
+            return None
+        try:
+            CharLanguageModel.load(value)
+        except OSError:
+            raise ValueError(f"no language model at {value}") from None
+        return value
 
 
 def load_settings(path: Path | None, overrides: Mapping[str, object]) -> RunSettings:

@@ -126,3 +126,15 @@ def test_train_lm_leaves_held_out_documents_out_and_reads_ligatures_as_letters(
     vocabulary = CharLanguageModel.load(out).vocabulary
     assert {"G", "ſ", "t", "w"} <= vocabulary
     assert not vocabulary & {"x", "y", "z", "\ueada"}
+
+
+def test_train_lm_refuses_a_source_that_is_not_there_or_not_utf8(tmp_path: Path) -> None:
+    latin1 = tmp_path / "texts.txt"
+    latin1.write_bytes("Straße über".encode("latin-1"))
+    out = tmp_path / "lm.json"
+    result = runner.invoke(app, ["train", "lm", str(latin1), "-o", str(out)])
+    assert result.exit_code == 2 and "texts.txt is not UTF-8 text" in result.stderr
+    missing = runner.invoke(app, ["train", "lm", str(tmp_path / "nope.txt"), "-o", str(out)])
+    assert missing.exit_code == 2
+    assert "does not exist" in " ".join(missing.output.replace("│", " ").split())
+    assert not out.exists()

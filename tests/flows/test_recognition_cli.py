@@ -28,6 +28,11 @@ def line_folder(root: Path, lines: dict[str, str]) -> Path:
     return root
 
 
+def said(output: str) -> str:
+    """The words of a command's output, out of the box Typer draws around an error."""
+    return " ".join(output.replace("│", " ").split())
+
+
 def untrained_model(path: Path, chars: str) -> Path:
     """A tiny untrained recogniser over ``chars``, saved to ``path``."""
     codec = Codec(sorted(set(chars)))
@@ -141,6 +146,29 @@ def test_read_lines_names_unreadable_images_and_reads_the_rest(tmp_path: Path) -
     assert any("empty.png" in line and "empty" in line for line in failed)
     assert any("note.png" in line for line in failed)
     assert (folder / "cut.png").read_bytes() == whole[: len(whole) // 2]  # inputs untouched
+
+
+def test_read_lines_refuses_what_its_options_name_but_cannot_read(tmp_path: Path) -> None:
+    folder = line_folder(tmp_path / "lines", {"x1": "ab"})
+    model = str(untrained_model(tmp_path / "m.safetensors", "ab"))
+    damaged = tmp_path / "lm.json"
+    damaged.write_text('{"format": "archive-ocr char-n', encoding="utf-8")
+    latin1 = tmp_path / "words.txt"
+    latin1.write_bytes("Straße".encode("latin-1"))
+    out = tmp_path / "out"
+    base = ["read-lines", str(folder), "-o", str(out), "--model", model, "--beam", "4"]
+    cases = {
+        "no language model at": ["--lm", str(tmp_path / "absent.json")],
+        "is not an archive-ocr character": ["--lm", str(damaged)],
+        "is not UTF-8 text": ["--lexicon", str(latin1)],
+        "no word list at": ["--lexicon", str(tmp_path / "absent.txt")],
+    }
+    for message, option in cases.items():
+        result = runner.invoke(app, [*base, *option])
+        assert result.exit_code == 2 and message in said(result.output), option
+    nowhere = runner.invoke(app, ["read-lines", str(tmp_path / "absent"), "-o", str(out)])
+    assert nowhere.exit_code == 2 and "does not exist" in said(nowhere.output)
+    assert not out.exists()
 
 
 def test_bench_recognition_writes_accuracy_and_speed(tmp_path: Path) -> None:

@@ -77,3 +77,18 @@ def test_the_segmenter_and_its_weights_enter_the_hash(tmp_path: Path) -> None:
         classic.settings_hash()
     )
     assert classic.pipeline().segmenter.method == "classic"
+
+
+def test_a_language_model_that_is_missing_or_damaged_is_refused_before_any_page(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ValueError, match="no language model at"):
+        RunSettings(beam_width=8, lm=tmp_path / "absent.json")
+    damaged = tmp_path / "lm.json"
+    CharLanguageModel.fit(["abc"], 2).save(damaged)
+    damaged.write_bytes(damaged.read_bytes()[:20])  # an interrupted copy
+    with pytest.raises(ValueError, match="not an archive-ocr character language model"):
+        RunSettings(beam_width=8, lm=damaged)
+    damaged.write_text('{"format": "archive-ocr char-ngram 1", "order": 2}', encoding="utf-8")
+    with pytest.raises(ValueError, match="damaged language model"):
+        RunSettings(beam_width=8, lm=damaged)
