@@ -26,7 +26,7 @@ from recognition.data import IMAGE_SUFFIXES, LineFile, find_line_files
 from recognition.language_model import CharLanguageModel
 from recognition.models import model_file, shipped_names
 from recognition.predictor import Predictor, PredictorSettings
-from recognition.weights import load_model
+from recognition.weights import load_model, read_metadata
 
 
 def recogniser_option(value: Path | None) -> Path | None:
@@ -34,7 +34,8 @@ def recogniser_option(value: Path | None) -> Path | None:
 
     A path, or a shipped model's bare name (``latin-base``); an option left out
     stays ``None``. A name no model ships under, or a path with no file, is a
-    usage error (exit 2) that lists the shipped models, before any work starts.
+    usage error (exit 2) that lists the shipped models, before any work starts;
+    so is a file that is not a recogniser or is damaged (cut short).
     """
     if value is None:
         return None
@@ -44,6 +45,10 @@ def recogniser_option(value: Path | None) -> Path | None:
         raise typer.BadParameter(str(err)) from None
     if not path.is_file():
         raise typer.BadParameter(f"no model file at {path}; shipped: {shipped_names()}")
+    try:
+        read_metadata(path)
+    except (OSError, ValueError) as err:
+        raise typer.BadParameter(str(err)) from None
     return path
 
 

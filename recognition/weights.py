@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal, cast, get_args
 
 import torch
-from safetensors import safe_open
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file
 
 from recognition.codec import Codec
@@ -74,9 +74,20 @@ def save_model(
 
 
 def read_metadata(path: Path) -> dict[str, object]:
-    """The description stored in a model file."""
-    with safe_open(str(path), framework="pt") as handle:
-        raw = (handle.metadata() or {}).get(METADATA_KEY)
+    """The description stored in a model file.
+
+    Opening the file checks that its tensors cover it exactly, so a file cut
+    short (an interrupted copy) is found here, before any weight is read.
+
+    Raises:
+        OSError: the file cannot be read (``FileNotFoundError`` if it is not there).
+        ValueError: it is not an archive-ocr recogniser, or a damaged one.
+    """
+    try:
+        with safe_open(str(path), framework="pt") as handle:
+            raw = (handle.metadata() or {}).get(METADATA_KEY)
+    except SafetensorError as err:
+        raise ValueError(f"{path} is not a readable safetensors model ({err})") from None
     if raw is None:
         raise ValueError(f"{path} is not an archive-ocr recogniser (no {METADATA_KEY} metadata)")
     meta: dict[str, object] = json.loads(raw)

@@ -23,10 +23,10 @@ from layout.images.preprocess import PreprocessSettings
 from layout.models import shipped_detector
 from recognition.beam import INSERTION_BONUS, LM_WEIGHT
 from recognition.language_model import CharLanguageModel
-from recognition.models import MODEL_HELP, model_file, shipped_model
+from recognition.models import MODEL_HELP, model_file, shipped_model, shipped_names
 from recognition.precision import Precision
 from recognition.predictor import PredictorSettings
-from recognition.weights import LineCut, file_sha256
+from recognition.weights import LineCut, file_sha256, read_metadata
 
 IMAGE_SUFFIXES = (".tif", ".tiff", ".jpg", ".jpeg", ".png", ".jp2", ".j2k", ".webp")
 
@@ -160,13 +160,24 @@ class RunSettings(BaseModel):
     @field_validator("model", mode="before")
     @classmethod
     def _shipped_name(cls, value: object) -> object:
-        """A path, or a shipped model's bare name (:func:`recognition.models.model_file`)."""
+        """A path, or a shipped model's bare name (:func:`recognition.models.model_file`).
+
+        A name no model ships under, a path with no file, or a file that is not
+        a recogniser or is damaged, is a settings error.
+        """
         if not isinstance(value, str | Path):
             return value
         try:
-            return model_file(value)
+            path = model_file(value)
         except FileNotFoundError as error:
             raise ValueError(str(error)) from None
+        try:
+            read_metadata(path)  # a missing or damaged file stops the run before any page
+        except FileNotFoundError:
+            raise ValueError(f"no model file at {path}; shipped: {shipped_names()}") from None
+        except (OSError, ValueError) as error:
+            raise ValueError(str(error)) from None
+        return path
 
     @field_validator("lm")
     @classmethod

@@ -313,3 +313,19 @@ def test_a_model_that_is_not_there_is_refused_before_any_work(
     assert result.exit_code == 2
     assert "latin-base" in result.output  # the error names the shipped models
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["read-lines", "bench-run"])
+def test_a_damaged_model_file_is_refused_before_any_work(tmp_path: Path, command: str) -> None:
+    lines = line_folder(tmp_path / "lines", {"x1": "ab"})
+    cut = tmp_path / "cut.safetensors"
+    cut.write_bytes(shipped_model("latin-small").read_bytes()[:-1000])  # an interrupted copy
+    out = tmp_path / "out"
+    args = {
+        "read-lines": ["read-lines", str(lines), "-o", str(out)],
+        "bench-run": ["bench", "run", "--src", str(lines), "--out", str(out / "r.json")],
+    }
+    result = runner.invoke(app, [*args[command], "--model", str(cut)])
+    assert result.exit_code == 2
+    assert "is not a readable safetensors model" in said(result.output)
+    assert not out.exists()

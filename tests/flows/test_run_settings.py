@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -54,8 +55,19 @@ def test_a_shipped_model_is_named_without_its_path(
     with pytest.raises(ValueError, match=r"no shipped model .latin-huge.*latin-base"):
         RunSettings.model_validate({"model": "latin-huge"})
     monkeypatch.chdir(tmp_path)  # a file of that name here is that file
-    (tmp_path / "latin-base").write_bytes(b"")
+    shutil.copyfile(shipped_model("latin-small"), tmp_path / "latin-base")
     assert RunSettings.model_validate({"model": "latin-base"}).model == Path("latin-base")
+
+
+def test_a_model_file_that_is_missing_or_damaged_is_refused_before_any_page(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ValueError, match=r"no model file at .*gone.safetensors.*latin-base"):
+        RunSettings(model=tmp_path / "gone.safetensors")
+    cut = tmp_path / "cut.safetensors"
+    cut.write_bytes(shipped_model("latin-small").read_bytes()[:-1000])  # an interrupted copy
+    with pytest.raises(ValueError, match="not a readable safetensors model"):
+        RunSettings(model=cut)
 
 
 def test_the_segmenter_and_its_weights_enter_the_hash(tmp_path: Path) -> None:
