@@ -28,6 +28,7 @@ import torch
 from flows.recognition_commands import readable, split_holdout
 from flows.tesseract import Tesseract
 from recognition.data import LineFile, find_line_files
+from recognition.hyphens import LineEndHyphen, text_with_line_end_hyphen
 from recognition.metrics import EditCount, char_errors, word_errors
 from recognition.normalization import normalize
 from recognition.predictor import Predictor, PredictorSettings
@@ -123,7 +124,9 @@ def _accuracy(sets: LineSets, read: Callable[[list[LineFile]], list[str]]) -> di
     return {"overall": _score(texts, everything), "per_folder": per_folder}
 
 
-def tesseract_figures(language: str, sets: LineSets) -> dict[str, Any]:
+def tesseract_figures(
+    language: str, sets: LineSets, hyphen: LineEndHyphen | None = None
+) -> dict[str, Any]:
     """Tesseract's accuracy on the same folders and its lines per second on one thread."""
     peer = Tesseract(language)
     peer.check()
@@ -133,7 +136,7 @@ def tesseract_figures(language: str, sets: LineSets) -> dict[str, Any]:
         nonlocal seconds
         texts, took = peer.read_lines([f.image_path for f in files])
         seconds += took
-        return texts
+        return [text_with_line_end_hyphen(text, hyphen) for text in texts]
 
     accuracy = _accuracy(sets, theirs)
     lines = accuracy["overall"]["lines"]
@@ -159,9 +162,11 @@ def _reader(
     return read
 
 
-def _with_lm(loaded: LoadedModel, sets: LineSets, lm: Path, beam: int) -> dict[str, Any]:
+def _with_lm(
+    loaded: LoadedModel, sets: LineSets, lm: Path, beam: int, hyphen: LineEndHyphen | None
+) -> dict[str, Any]:
     """Accuracy with beam search and the language model ``lm``, and what it was."""
-    settings = PredictorSettings(beam_width=beam, lm=lm)
+    settings = PredictorSettings(beam_width=beam, lm=lm, line_end_hyphen=hyphen)
     accuracy = _accuracy(sets, _reader(Predictor(loaded, settings)))
     return {
         "language_model": {"file": str(lm), "sha256": file_sha256(lm)},
@@ -180,15 +185,17 @@ def run_benchmark(
     tesseract: tuple[str, ...] = (),
     lm: Path | None = None,
     beam: int = 8,
+    line_end_hyphen: LineEndHyphen | None = None,
 ) -> dict[str, Any]:
     """Accuracy per set of lines and overall, and lines per second; JSON-ready.
 
     Given ``lm``, the lines are read again with a beam of ``beam`` and that
     language model. Each Tesseract language in ``tesseract`` reads the same
-    lines beside us.
+    lines beside us. With ``line_end_hyphen``, every reading (Tesseract's
+    too) writes line-break hyphens with that sign (:mod:`recognition.hyphens`).
     """
     loaded = load_model(model)
-    predictor = Predictor(loaded)
+    predictor = Predictor(loaded, PredictorSettings(line_end_hyphen=line_end_hyphen))
     images: list[Any] = []  # the first lines read, kept for the speed runs
     accuracy = _accuracy(sets, _reader(predictor, images, speed_lines))
     threads = torch.get_num_threads()
@@ -216,8 +223,9 @@ def run_benchmark(
             "python": platform.python_version(),
             "torch": torch.__version__,
         },
+        "line_end_hyphen": line_end_hyphen,
         "accuracy": accuracy,
-        "with_language_model": _with_lm(loaded, sets, lm, beam) if lm else None,
+        "with_language_model": _with_lm(loaded, sets, lm, beam, line_end_hyphen) if lm else None,
         "lines_per_second": speed,
-        "tesseract": {lang: tesseract_figures(lang, sets) for lang in tesseract},
+        "tesseract": {lang: tesseract_figures(lang, sets, line_end_hyphen) for lang in tesseract},
     }

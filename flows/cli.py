@@ -51,6 +51,7 @@ from layout.images.preprocess import PreprocessSettings
 from layout.xmlio import XMLFormat, XMLFormatError, read_document
 from recognition.beam import INSERTION_BONUS, LM_WEIGHT
 from recognition.degrade import augmenter
+from recognition.hyphens import HYPHEN_HELP, LineEndHyphen
 from recognition.language_model import CharLanguageModel
 from recognition.model import sized_config
 from recognition.models import MODEL_HELP, shipped_model
@@ -373,6 +374,7 @@ def bench_recognition(
         list[str] | None,
         typer.Option(help="Tesseract language to read the same lines with (repeatable)."),
     ] = None,
+    line_end_hyphen: Annotated[LineEndHyphen | None, typer.Option(help=HYPHEN_HELP)] = None,
 ) -> None:
     """CER/WER (raw and normalised) per folder, and lines per second on CPU and GPU.
 
@@ -383,7 +385,7 @@ def bench_recognition(
     try:
         sets = line_sets(lines or [], held_in or [], holdout or [])
         report = run_recognition_benchmark(model, sets, tesseract=tuple(tesseract or ()), lm=lm,
-                                           beam=beam)  # fmt: skip
+                                           beam=beam, line_end_hyphen=line_end_hyphen)  # fmt: skip
     except (TesseractError, BenchInputError) as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(2) from err
@@ -619,6 +621,7 @@ def read_lines_command(
     lexicon: Annotated[
         Path | None, typer.Option(help="Word list the search prefers.", callback=word_list_option)
     ] = None,
+    line_end_hyphen: Annotated[LineEndHyphen | None, typer.Option(help=HYPHEN_HELP)] = None,
 ) -> None:
     """Recognise every line image under FOLDER into OUT/<stem>.txt.
 
@@ -627,7 +630,7 @@ def read_lines_command(
     """
     settings = PredictorSettings(device=device, precision=precision, beam_width=beam, lm=lm,
                                  lm_weight=lm_weight, insertion_bonus=insertion_bonus,
-                                 lexicon=lexicon)  # fmt: skip
+                                 lexicon=lexicon, line_end_hyphen=line_end_hyphen)  # fmt: skip
     model = model or shipped_model()
     report = read_lines(folder, out_dir, model, settings)
     for path, reason in report.failed:

@@ -21,6 +21,7 @@ import torch
 from recognition.beam import INSERTION_BONUS, LM_WEIGHT, BeamDecoder, BeamSettings
 from recognition.codec import Codec
 from recognition.decoding import Char, GreedyDecoder, Recognized, in_logical_order
+from recognition.hyphens import LineEndHyphen, with_line_end_hyphen
 from recognition.language_model import CharLanguageModel
 from recognition.lines import normalize_line, pad_batch, width_batches
 from recognition.precision import Precision, autocast, effective_precision
@@ -46,6 +47,8 @@ class PredictorSettings:
     """Added per written letter while the language model scores."""
     lexicon: Path | None = None
     """Word list (one per line) whose words the beam search prefers."""
+    line_end_hyphen: LineEndHyphen | None = None
+    """Write a line-break hyphen as this sign (:mod:`recognition.hyphens`); None: as read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +103,9 @@ class Predictor:
                 out = self.model(images, batch_widths.to(device))
             ratios = [prepared[i].source_width / widths[i] for i in batch]
             decoded = self._decode(out["log_probs"].float(), out["lengths"].cpu().numpy(), ratios)
+            hyphen = self.settings.line_end_hyphen
             for i, recognised in zip(batch, decoded, strict=True):
-                results[i] = in_logical_order(recognised)
+                results[i] = with_line_end_hyphen(in_logical_order(recognised), hyphen)
         return [r if r is not None else Recognized("", 0.0) for r in results]
 
     def _decode(
@@ -127,10 +131,12 @@ def uses_beam_search(settings: PredictorSettings) -> bool:
 
 def describe_decoding(settings: PredictorSettings) -> tuple[str, dict[str, object]]:
     """The decoding's name and parameters, for provenance (scorers by name and sha256)."""
-    if not uses_beam_search(settings):
-        return "greedy CTC decoding", {"beam_width": settings.beam_width}
-    name = "CTC prefix beam search" + (" with a character n-gram model" if settings.lm else "")
     parameters: dict[str, object] = {"beam_width": settings.beam_width}
+    if settings.line_end_hyphen:
+        parameters["line_end_hyphen"] = settings.line_end_hyphen
+    if not uses_beam_search(settings):
+        return "greedy CTC decoding", parameters
+    name = "CTC prefix beam search" + (" with a character n-gram model" if settings.lm else "")
     if settings.lm:
         parameters |= {"lm": settings.lm.name, "lm_sha256": file_sha256(settings.lm),
                        "lm_weight": settings.lm_weight,

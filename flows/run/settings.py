@@ -22,6 +22,7 @@ from layout.images.binarize import BinarizeSettings
 from layout.images.preprocess import PreprocessSettings
 from layout.models import shipped_detector
 from recognition.beam import INSERTION_BONUS, LM_WEIGHT
+from recognition.hyphens import HYPHEN_HELP, LineEndHyphen
 from recognition.language_model import CharLanguageModel
 from recognition.models import MODEL_HELP, model_file, shipped_model, shipped_names
 from recognition.precision import Precision
@@ -86,6 +87,7 @@ class RunSettings(BaseModel):
         default=INSERTION_BONUS, ge=0, le=10,
         description="Added per written letter while the language model scores.",
     )  # fmt: skip
+    line_end_hyphen: LineEndHyphen | None = Field(default=None, description=HYPHEN_HELP)
     device: str = "cpu"
     precision: Precision = Field(
         default="bfloat16",
@@ -123,6 +125,8 @@ class RunSettings(BaseModel):
         # keys of their own only where they apply, so that other runs keep their hash
         if self.lm:
             shaping["insertion_bonus"] = self.insertion_bonus
+        if self.line_end_hyphen:
+            shaping["line_end_hyphen"] = self.line_end_hyphen
         if self.segmenter == "detector" and self.layout_precision != "float32":
             shaping["layout_precision"] = self.layout_precision
         return shaping
@@ -143,7 +147,8 @@ class RunSettings(BaseModel):
         return PredictorSettings(device=self.device, precision=self.precision,
                                  beam_width=self.beam_width, lm=self.lm,
                                  lm_weight=self.lm_weight,
-                                 insertion_bonus=self.insertion_bonus)  # fmt: skip
+                                 insertion_bonus=self.insertion_bonus,
+                                 line_end_hyphen=self.line_end_hyphen)  # fmt: skip
 
     def pipeline(self) -> PipelineSettings:
         """The settings of every stage of the page pipeline."""

@@ -178,10 +178,11 @@ def test_bench_recognition_writes_accuracy_and_speed(tmp_path: Path) -> None:
     untrained_model(tmp_path / "m.safetensors", "ab")
     out = tmp_path / "bench.json"
     args = ["bench", "recognition", "--model", str(tmp_path / "m.safetensors"),
-            "--lines", str(folder), "--out", str(out)]  # fmt: skip
+            "--lines", str(folder), "--out", str(out), "--line-end-hyphen", "¬"]  # fmt: skip
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text())
+    assert report["line_end_hyphen"] == "¬"
     overall = report["accuracy"]["overall"]
     assert overall["lines"] == 2 and overall["chars"] == 4
     assert overall["cer"] >= 0.0 and overall["cer_normalized"] >= 0.0

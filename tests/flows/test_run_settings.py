@@ -25,6 +25,9 @@ def test_settings_that_change_outputs_change_the_hash(tmp_path: Path) -> None:
     # the bonus has no effect without a language model, so it leaves those runs' hash
     assert RunSettings(insertion_bonus=0).settings_hash() == base.settings_hash()
     assert RunSettings(layout_precision="bfloat16").settings_hash() != base.settings_hash()
+    hyphen = RunSettings(line_end_hyphen="¬")
+    assert hyphen.settings_hash() != base.settings_hash()
+    assert hyphen.predictor().line_end_hyphen == "¬"
     classic = RunSettings(segmenter="classic")
     assert RunSettings(segmenter="classic", layout_precision="bfloat16").settings_hash() == (
         classic.settings_hash()

@@ -40,3 +40,16 @@ def test_shipped_model_loads_and_reads(name: str) -> None:
 def test_unknown_model_name_lists_the_shipped_ones() -> None:
     with pytest.raises(FileNotFoundError, match="shipped"):
         shipped_model("no-such-model")
+
+
+def test_the_default_model_writes_line_end_hyphens_as_asked() -> None:
+    from recognition.predictor import Predictor, PredictorSettings
+    from tests.factories import rendered_line
+
+    loaded = load_model(shipped_model("latin-base"))
+    images = [rendered_line("die Stadt-"), rendered_line("Nord-Amerika")]
+    as_read = [r.text for r in Predictor(loaded).predict(images)]
+    catmus = Predictor(loaded, PredictorSettings(line_end_hyphen="¬")).predict(images)
+    assert as_read[0].endswith("-") and catmus[0].text == as_read[0][:-1] + "¬"
+    assert catmus[0].chars[-1].text == "¬"
+    assert catmus[1].text == as_read[1]  # a hyphen inside a word stays
