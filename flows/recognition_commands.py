@@ -23,10 +23,10 @@ from layout.images.errors import ImageLoadError
 from layout.images.loading import load_first_page
 from recognition.codec import Codec
 from recognition.data import IMAGE_SUFFIXES, LineFile, find_line_files
-from recognition.language_model import CharLanguageModel
-from recognition.models import model_file, shipped_names
+from recognition.language_model import usable_language_model
+from recognition.models import usable_model_file
 from recognition.predictor import Predictor, PredictorSettings
-from recognition.weights import load_model, read_metadata
+from recognition.weights import load_model
 
 
 def recogniser_option(value: Path | None) -> Path | None:
@@ -40,16 +40,9 @@ def recogniser_option(value: Path | None) -> Path | None:
     if value is None:
         return None
     try:
-        path = model_file(value)
-    except FileNotFoundError as err:
+        return usable_model_file(value)
+    except (FileNotFoundError, ValueError) as err:
         raise typer.BadParameter(str(err)) from None
-    if not path.is_file():
-        raise typer.BadParameter(f"no model file at {path}; shipped: {shipped_names()}")
-    try:
-        read_metadata(path)
-    except (OSError, ValueError) as err:
-        raise typer.BadParameter(str(err)) from None
-    return path
 
 
 def language_model_option(value: Path | None) -> Path | None:
@@ -60,12 +53,9 @@ def language_model_option(value: Path | None) -> Path | None:
     if value is None:
         return None
     try:
-        CharLanguageModel.load(value)
-    except OSError:
-        raise typer.BadParameter(f"no language model at {value}") from None
+        return usable_language_model(value)
     except ValueError as err:
         raise typer.BadParameter(str(err)) from None
-    return value
 
 
 def word_list_option(value: Path | None) -> Path | None:

@@ -106,3 +106,16 @@ class CharLanguageModel:
             return cls(int(data["order"]), counts)
         except (KeyError, TypeError, ValueError) as err:
             raise ValueError(f"{path}: a damaged language model ({err!r})") from None
+
+
+def usable_language_model(path: Path) -> Path:
+    """``path``, once it has loaded as a character language model.
+
+    Raises:
+        ValueError: no file there, or one that is not such a model or is damaged.
+    """
+    try:
+        CharLanguageModel.load(path)
+    except OSError:
+        raise ValueError(f"no language model at {path}") from None
+    return path

@@ -23,11 +23,11 @@ from layout.images.preprocess import PreprocessSettings
 from layout.models import shipped_detector
 from recognition.beam import INSERTION_BONUS, LM_WEIGHT
 from recognition.hyphens import HYPHEN_HELP, LineEndHyphen
-from recognition.language_model import CharLanguageModel
-from recognition.models import MODEL_HELP, model_file, shipped_model, shipped_names
+from recognition.language_model import usable_language_model
+from recognition.models import MODEL_HELP, shipped_model, usable_model_file
 from recognition.precision import Precision
 from recognition.predictor import PredictorSettings
-from recognition.weights import LineCut, file_sha256, read_metadata
+from recognition.weights import LineCut, file_sha256
 
 IMAGE_SUFFIXES = (".tif", ".tiff", ".jpg", ".jpeg", ".png", ".jp2", ".j2k", ".webp")
 
@@ -172,29 +172,16 @@ class RunSettings(BaseModel):
         """
         if not isinstance(value, str | Path):
             return value
-        try:
-            path = model_file(value)
+        try:  # a missing or damaged file stops the run before any page
+            return usable_model_file(value)
         except FileNotFoundError as error:
             raise ValueError(str(error)) from None
-        try:
-            read_metadata(path)  # a missing or damaged file stops the run before any page
-        except FileNotFoundError:
-            raise ValueError(f"no model file at {path}; shipped: {shipped_names()}") from None
-        except (OSError, ValueError) as error:
-            raise ValueError(str(error)) from None
-        return path
 
     @field_validator("lm")
     @classmethod
     def _language_model(cls, value: Path | None) -> Path | None:
         """A file that loads as a character language model, checked before any page."""
-        if value is None:
-            return None
-        try:
-            CharLanguageModel.load(value)
-        except OSError:
-            raise ValueError(f"no language model at {value}") from None
-        return value
+        return usable_language_model(value) if value is not None else None
 
 
 def load_settings(path: Path | None, overrides: Mapping[str, object]) -> RunSettings:

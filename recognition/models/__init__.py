@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from recognition.weights import read_metadata
+
 MODELS_DIR = Path(__file__).parent
 DEFAULT_MODEL = "latin-small"
 MODEL_HELP = "a .safetensors file or a shipped model's name (latin-base)"
@@ -43,3 +45,22 @@ def model_file(value: str | Path) -> Path:
     path = Path(value)
     bare = path.name == str(value) and not path.name.endswith(".safetensors")
     return shipped_model(str(value)) if bare and not path.exists() else path
+
+
+def usable_model_file(value: str | Path) -> Path:
+    """:func:`model_file`, checked: a recogniser's file that is there and whole.
+
+    Raises:
+        FileNotFoundError: a bare name that no shipped model has, or a path
+            with no file; the message lists the shipped models.
+        ValueError: a file that is not a recogniser, is damaged (cut short)
+            or cannot be read.
+    """
+    path = model_file(value)
+    if not path.is_file():
+        raise FileNotFoundError(f"no model file at {path}; shipped: {shipped_names()}")
+    try:
+        read_metadata(path)
+    except OSError as err:
+        raise ValueError(f"{path} cannot be read ({err.strerror or err})") from None
+    return path
