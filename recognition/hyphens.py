@@ -66,5 +66,6 @@ def with_line_end_hyphen(recognised: Recognized, mark: LineEndHyphen | None) -> 
 
 def text_with_line_end_hyphen(text: str, mark: LineEndHyphen | None) -> str:
     """:func:`with_line_end_hyphen` for a plain left-to-right line (another engine's)."""
-    at = _hyphen_at(list(text), mark) if mark else None
-    return text if at is None or mark is None else text[:at] + mark + text[at + 1 :]
+    if mark is None or (at := _hyphen_at(list(text), mark)) is None:
+        return text
+    return text[:at] + mark + text[at + 1 :]

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from recognition.codec import units
+from recognition.weights import file_sha256
 
 START = "\x02"
 """Context padding before the first grapheme of a line."""
@@ -90,10 +91,19 @@ class CharLanguageModel:
     def load(cls, path: Path) -> CharLanguageModel:
         """Read a model written by :meth:`save`.
 
+        A file is parsed once per process while its content stays the same
+        (its sha256, a hundredth of the parsing's time): a command checks its
+        ``--lm`` before work starts, and the decoder then gets the model
+        already read.
+
         Raises:
             OSError: the file cannot be read (``FileNotFoundError`` if it is not there).
             ValueError: it is not such a model, or a damaged one, said in the message.
         """
+        return _parsed(path.resolve(), file_sha256(path))
+
+    @classmethod
+    def _parse(cls, path: Path) -> CharLanguageModel:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except ValueError as err:  # not UTF-8, or not JSON
@@ -106,6 +116,13 @@ class CharLanguageModel:
             return cls(int(data["order"]), counts)
         except (KeyError, TypeError, ValueError) as err:
             raise ValueError(f"{path}: a damaged language model ({err!r})") from None
+
+
+@lru_cache(maxsize=2)
+def _parsed(path: Path, sha256: str) -> CharLanguageModel:
+    """:meth:`CharLanguageModel._parse`, once per content of a file."""
+    del sha256  # only part of the cache key
+    return CharLanguageModel._parse(path)
 
 
 def usable_language_model(path: Path) -> Path:

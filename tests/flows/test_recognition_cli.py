@@ -50,13 +50,22 @@ def test_holdout_by_document_prefix(tmp_path: Path) -> None:
     assert [f.text for f in held] == ["abba"]
 
 
+def two_documents(root: Path, texts: list[str]) -> Path:
+    """A line folder whose lines alternate between documents d0 and d1."""
+    return line_folder(root, {f"d{n % 2}__l{n}": text for n, text in enumerate(texts)})
+
+
+def tiny_training(folder: Path, out: Path, epochs: int) -> list[str]:
+    """Arguments that train a small model on ``folder`` for a few steps, d1 held out."""
+    return ["train", "recognition", "--train", str(folder), "--holdout", "d1__", "-o", str(out),
+            "--size", "small", "--epochs", str(epochs), "--batch-size", "2",
+            "--threads", "1"]  # fmt: skip
+
+
 def test_train_command_writes_model_and_log(tmp_path: Path) -> None:
-    folder = line_folder(tmp_path / "lines", {f"d{n % 2}__l{n}": w for n, w in
-                                              enumerate(["ab", "ba", "abba", "baab"])})  # fmt: skip
+    folder = two_documents(tmp_path / "lines", ["ab", "ba", "abba", "baab"])
     out = tmp_path / "model"
-    args = ["train", "recognition", "--train", str(folder), "--holdout", "d1__", "-o", str(out),
-            "--size", "small", "--epochs", "2", "--batch-size", "2", "--threads", "1"]  # fmt: skip
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, tiny_training(folder, out, epochs=2))
     assert result.exit_code == 0, result.output
     assert "2 training lines, 2 validation lines" in result.stdout
     assert (out / "model.safetensors").exists()
@@ -64,15 +73,12 @@ def test_train_command_writes_model_and_log(tmp_path: Path) -> None:
 
 
 def test_training_leaves_out_unreadable_line_images_and_names_them(tmp_path: Path) -> None:
-    texts = ["ab", "ba", "abba", "baab", "aab"]
-    folder = line_folder(tmp_path / "lines", {f"d{n % 2}__l{n}": w for n, w in enumerate(texts)})
+    folder = two_documents(tmp_path / "lines", ["ab", "ba", "abba", "baab", "aab"])
     whole = (folder / "d0__l2.png").read_bytes()
     (folder / "d0__l2.png").write_bytes(whole[:40])
     (folder / "d1__l3.png").write_bytes(b"")
     out = tmp_path / "model"
-    args = ["train", "recognition", "--train", str(folder), "--holdout", "d1__", "-o", str(out),
-            "--size", "small", "--epochs", "1", "--batch-size", "2", "--threads", "1"]  # fmt: skip
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, tiny_training(folder, out, epochs=1))
     assert result.exit_code == 0, result.output
     assert "2 training lines, 1 validation lines" in result.stdout
     assert "2 unreadable left out" in result.stdout
