@@ -53,7 +53,7 @@ from recognition.beam import INSERTION_BONUS, LM_WEIGHT
 from recognition.degrade import augmenter
 from recognition.hyphens import HYPHEN_HELP, LineEndHyphen
 from recognition.language_model import CharLanguageModel
-from recognition.model import sized_config
+from recognition.model import sized_config, with_attention
 from recognition.models import MODEL_HELP, shipped_model
 from recognition.precision import Precision
 from recognition.predictor import PredictorSettings
@@ -484,6 +484,13 @@ def train_recognition(
             "model is grown to this size, keeping what it has learnt."
         ),
     ] = None,
+    attention: Annotated[
+        int | None,
+        typer.Option(
+            help="Heads of a self-attention block between CNN and LSTM (0: none); added to "
+            "a --start model without one, it starts by changing nothing it reads."
+        ),
+    ] = None,
     threads: Annotated[int | None, typer.Option(help="CPU threads for torch.")] = None,
     loader_threads: Annotated[
         int, typer.Option(help="Threads that load and augment lines ahead (0: none).")
@@ -534,8 +541,9 @@ def train_recognition(
             initial = grown_to(initial, size)
         config = (replace(initial.model.config, classes=codec.classes) if initial
                   else sized_config(codec.classes, size or "base"))  # fmt: skip
+        config = with_attention(config, attention)
     except ValueError as error:
-        typer.echo(f"error: --size {size}: {error}", err=True)
+        typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
     unread = len(failed) + len(failed_val)
     left_out = f", {unread} unreadable left out" if unread else ""

@@ -3,10 +3,12 @@
 Input: a batch of greyscale line images of fixed height (48 px by default),
 ink bright on a dark ground (``1 - grey/255``), padded on the right, with each
 line's true width. The CNN halves the width twice (one output frame per four
-pixels) and folds the height into features; a BiLSTM reads the frames; a
-linear layer gives per-frame log-probabilities over the codec's classes.
+pixels) and folds the height into features; optionally a self-attention
+block (:mod:`recognition.attention`, ``attention_heads``) lets each frame see
+the whole line; a BiLSTM reads the frames; a linear layer gives per-frame
+log-probabilities over the codec's classes.
 Each line of a padded batch is read as if it were alone: the convolutions
-meet zeros past its width and the LSTM reads its own frames only
+meet zeros past its width, and the attention and the LSTM read its own frames only
 (:mod:`recognition.sequence`), so a line's text never depends on the lines
 that share its batch.
 
@@ -21,13 +23,14 @@ before it and the convolutions in channels-last layout, which run the CNN about
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import torch
 from torch import nn
 from torch.nn import functional
 from torch.nn.utils.fusion import fuse_conv_bn_eval
 
+from recognition.attention import FrameAttention
 from recognition.sequence import read_lines
 
 WIDTH_REDUCTION = 4
@@ -43,6 +46,15 @@ class ModelConfig:
     hidden: int = 256
     layers: int = 2
     dropout: float = 0.25
+    attention_heads: int = 0
+    """Heads of a self-attention block between CNN and LSTM (:mod:`recognition.attention`).
+
+    0: none. The block's weights do not depend on it, so a trained block keeps its heads."""
+
+    @property
+    def frame_features(self) -> int:
+        """Features per frame that the CNN gives the LSTM: channels times folded height."""
+        return self.channels[-1] * (self.height // 16)
 
     def to_json(self) -> dict[str, object]:
         """Plain form for the model card and the weights' metadata."""
@@ -70,6 +82,24 @@ def sized_config(classes: int, size: str = "base") -> ModelConfig:
     return ModelConfig(classes=classes, **SIZES[size])  # type: ignore[arg-type]
 
 
+def with_attention(config: ModelConfig, heads: int | None) -> ModelConfig:
+    """``config`` with a self-attention block of ``heads`` heads; None: as it is.
+
+    Raises:
+        ValueError: if ``config`` has a block of other heads (its trained weights
+            would be read differently), or the frame features do not split into ``heads``.
+    """
+    if heads is None or heads == config.attention_heads:
+        return config
+    if config.attention_heads:
+        raise ValueError(f"--attention {heads}: the model has a self-attention block of "
+                         f"{config.attention_heads} heads, which stays as it is")  # fmt: skip
+    if heads < 0 or (heads and config.frame_features % heads):
+        raise ValueError(f"--attention {heads}: the model's {config.frame_features} frame "
+                         "features must split evenly into the heads")  # fmt: skip
+    return replace(config, attention_heads=heads)
+
+
 def _block(c_in: int, c_out: int, pool: tuple[int, int] | None) -> list[nn.Module]:
     layers: list[nn.Module] = [
         nn.Conv2d(c_in, c_out, 3, padding=1, bias=False),
@@ -93,8 +123,13 @@ class LineRecognizer(nn.Module):
         for c_in, c_out, pool in zip((1, *c[:-1]), c, pools, strict=True):
             layers += _block(c_in, c_out, pool)
         self.cnn = nn.Sequential(*layers)
-        folded = c[-1] * (config.height // 16)
+        folded = config.frame_features
         self.dropout = nn.Dropout(config.dropout)
+        self.attention = (
+            FrameAttention(folded, config.attention_heads, config.dropout)
+            if config.attention_heads
+            else None
+        )
         self.rnn = nn.LSTM(
             folded,
             config.hidden,
@@ -157,6 +192,8 @@ class LineRecognizer(nn.Module):
         features, lengths = self._features(images, widths)  # (B, C, H', W/4)
         b, c, h, w = features.shape
         frames = features.permute(3, 0, 1, 2).reshape(w, b, c * h)
+        if self.attention is not None:
+            frames = self.attention(frames, lengths)
         frames = read_lines(self.rnn, self.dropout(frames), lengths)
         log_probs = functional.log_softmax(self.classifier(self.dropout(frames)), dim=-1)
         out = {"log_probs": log_probs, "lengths": lengths.to(images.device)}

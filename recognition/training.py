@@ -148,8 +148,9 @@ def load_checkpoint(
 def adopt_weights(model: LineRecognizer, start: LoadedModel, codec: Codec) -> None:
     """Start ``model`` from a trained one: every layer copied, the output rows by symbol.
 
-    Rows of symbols the start model did not know keep their fresh initialisation.
-    The architectures must match but for the number of classes.
+    Rows of symbols the start model did not know keep their fresh initialisation,
+    and so does a self-attention block that it lacks (one that starts by changing
+    nothing). Otherwise the architectures must match but for the number of classes.
     """
     source = start.model.state_dict()
     target = model.state_dict()
@@ -159,7 +160,7 @@ def adopt_weights(model: LineRecognizer, start: LoadedModel, codec: Codec) -> No
     for key, value in source.items():
         if key.startswith("classifier."):
             target[key][new_rows] = value[old_rows].to(target[key].dtype)
-        elif target[key].shape != value.shape:
+        elif key not in target or target[key].shape != value.shape:
             raise ValueError(f"{key}: the start model's architecture differs")
         else:
             target[key] = value.to(target[key].dtype)

@@ -45,6 +45,8 @@ def widen(model: LineRecognizer, config: ModelConfig) -> LineRecognizer:
 
 
 def _check(old: ModelConfig, new: ModelConfig) -> None:
+    if old.attention_heads or new.attention_heads:
+        raise ValueError("a model grows without a self-attention block (add one after)")
     if (old.height, old.layers) != (new.height, new.layers):
         raise ValueError("a model grows only in width: height and layers must stay the same")
     if (

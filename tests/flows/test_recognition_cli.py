@@ -111,6 +111,29 @@ def test_train_command_grows_a_small_model_to_base_size(tmp_path: Path) -> None:
     assert not (tmp_path / "back").exists() and not (tmp_path / "huge").exists()
 
 
+def test_train_command_adds_a_self_attention_block_to_a_trained_model(tmp_path: Path) -> None:
+    folder = two_documents(tmp_path / "lines", ["ab", "ba", "abba", "baab"])
+    codec = Codec(["a", "b"])
+    save_model(LineRecognizer(sized_config(codec.classes, "small")).eval(), codec,
+               tmp_path / "small.safetensors", "small")  # fmt: skip
+    args = ["train", "recognition", "--train", str(folder), "--holdout", "d1__", "-o",
+            str(tmp_path / "attn"), "--epochs", "1", "--batch-size", "2", "--threads", "1",
+            "--start", str(tmp_path / "small.safetensors")]  # fmt: skip
+    added = runner.invoke(app, [*args, "--attention", "4"])
+    assert added.exit_code == 0, added.output
+    config = read_metadata(tmp_path / "attn" / "model.safetensors")["config"]
+    assert config["attention_heads"] == 4
+    assert config["channels"] == list(sized_config(codec.classes, "small").channels)
+
+    uneven = runner.invoke(app, [*args, "--attention", "5", "-o", str(tmp_path / "five")])
+    assert uneven.exit_code == 2 and "288 frame features must split evenly" in said(uneven.stderr)
+    with_block = str(tmp_path / "attn" / "model.safetensors")
+    changed = runner.invoke(app, [*args[:-1], with_block, "--attention", "8",
+                                  "-o", str(tmp_path / "eight")])  # fmt: skip
+    assert changed.exit_code == 2 and "4 heads, which stays" in said(changed.stderr)
+    assert not (tmp_path / "five").exists() and not (tmp_path / "eight").exists()
+
+
 def test_train_command_needs_validation_lines(tmp_path: Path) -> None:
     folder = line_folder(tmp_path / "lines", {"a": "ab"})
     result = runner.invoke(app, ["train", "recognition", "--train", str(folder), "-o",

@@ -37,10 +37,19 @@ def test_forward_shapes_and_loss() -> None:
     assert set(model(images, torch.tensor([120, 60]))) == {"log_probs", "lengths"}
 
 
-def test_the_inference_form_computes_what_the_trained_network_does() -> None:
-    torch.manual_seed(0)
-    model = LineRecognizer(ModelConfig(classes=7, **TINY))  # type: ignore[arg-type]
+def with_trained_attention(config: ModelConfig, heads: int) -> LineRecognizer:
+    """A model with learnt norms and, with ``heads``, an attention block that is not identity."""
+    model = LineRecognizer(replace(config, attention_heads=heads))
     with_learned_norms(model)
+    if model.attention is not None:
+        torch.nn.init.normal_(model.attention.attention.out_proj.weight, std=0.3)
+    return model
+
+
+@pytest.mark.parametrize("heads", [0, 4])
+def test_the_inference_form_computes_what_the_trained_network_does(heads: int) -> None:
+    torch.manual_seed(0)
+    model = with_trained_attention(ModelConfig(classes=7, **TINY), heads)  # type: ignore[arg-type]
     fast = model.for_inference()
     images, widths = torch.rand(3, 1, 48, 200), torch.tensor([200, 150, 64])
     with torch.inference_mode():
@@ -52,12 +61,13 @@ def test_the_inference_form_computes_what_the_trained_network_does() -> None:
     assert any(isinstance(m, torch.nn.BatchNorm2d) for m in model.modules())  # left as it was
 
 
+@pytest.mark.parametrize("heads", [0, 4])
 @pytest.mark.parametrize("form", ["trained", "inference", "with gradients"])
-def test_a_line_reads_the_same_whatever_lines_share_its_batch(form: str) -> None:
+def test_a_line_reads_the_same_whatever_lines_share_its_batch(form: str, heads: int) -> None:
     # in a run, lines of the pages in flight share batches: a page's text must not depend on them
     torch.manual_seed(0)
-    model = LineRecognizer(ModelConfig(classes=7, **{**TINY, "layers": 2}))  # type: ignore[arg-type]
-    with_learned_norms(model)
+    config = ModelConfig(classes=7, **{**TINY, "layers": 2})  # type: ignore[arg-type]
+    model = with_trained_attention(config, heads)
     model = model.for_inference() if form == "inference" else model.eval()
     line, wider = torch.rand(1, 1, 48, 90), torch.rand(1, 1, 48, 203)
     batch = torch.cat([torch.nn.functional.pad(line, (0, 113)), wider])
