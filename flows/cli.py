@@ -487,8 +487,9 @@ def train_recognition(
     attention: Annotated[
         int | None,
         typer.Option(
+            min=0,
             help="Heads of a self-attention block between CNN and LSTM (0: none); added to "
-            "a --start model without one, it starts by changing nothing it reads."
+            "a --start model without one, it starts by changing nothing it reads.",
         ),
     ] = None,
     threads: Annotated[int | None, typer.Option(help="CPU threads for torch.")] = None,

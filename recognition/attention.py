@@ -20,9 +20,7 @@ class FrameAttention(nn.Module):
     """Pre-norm residual multi-head self-attention over time-first frames."""
 
     def __init__(self, features: int, heads: int, dropout: float) -> None:
-        super().__init__()
-        if heads < 1 or features % heads:
-            raise ValueError(f"{features} features do not split into {heads} attention heads")
+        super().__init__()  # heads that split the features: checked by model.with_attention
         self.norm = nn.LayerNorm(features)
         self.attention = nn.MultiheadAttention(features, heads, dropout=dropout)
         self.dropout = nn.Dropout(dropout)
