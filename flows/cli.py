@@ -537,14 +537,16 @@ def train_recognition(
         raise typer.Exit(2)
     initial = load_model(start) if start is not None else None
     codec = build_codec(train_files, initial.codec if initial else None)
-    try:  # an unknown size, or one the start model cannot grow into, is refused
+    try:  # an unknown size, one the start model cannot grow into, or heads that do not fit
+        option = f"--size {size}"
         if initial is not None and size is not None:
             initial = grown_to(initial, size)
         config = (replace(initial.model.config, classes=codec.classes) if initial
                   else sized_config(codec.classes, size or "base"))  # fmt: skip
+        option = f"--attention {attention}"
         config = with_attention(config, attention)
     except ValueError as error:
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(f"error: {option}: {error}", err=True)
         raise typer.Exit(2) from None
     unread = len(failed) + len(failed_val)
     left_out = f", {unread} unreadable left out" if unread else ""

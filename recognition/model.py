@@ -92,11 +92,11 @@ def with_attention(config: ModelConfig, heads: int | None) -> ModelConfig:
     if heads is None or heads == config.attention_heads:
         return config
     if config.attention_heads:
-        raise ValueError(f"--attention {heads}: the model has a self-attention block of "
-                         f"{config.attention_heads} heads, which stays as it is")  # fmt: skip
+        raise ValueError(f"the model has a self-attention block of {config.attention_heads} "
+                         "heads, which stays as it is")  # fmt: skip
     if heads < 0 or (heads and config.frame_features % heads):
-        raise ValueError(f"--attention {heads}: the model's {config.frame_features} frame "
-                         "features must split evenly into the heads")  # fmt: skip
+        raise ValueError(f"the model's {config.frame_features} frame features must split "
+                         f"evenly into {heads} heads")  # fmt: skip
     return replace(config, attention_heads=heads)
 
 

@@ -50,6 +50,12 @@ def test_holdout_by_document_prefix(tmp_path: Path) -> None:
     assert [f.text for f in held] == ["abba"]
 
 
+def small_model(path: Path, codec: Codec) -> Path:
+    """An untrained recogniser of the ``small`` size over ``codec``, saved to ``path``."""
+    save_model(LineRecognizer(sized_config(codec.classes, "small")).eval(), codec, path, "small")
+    return path
+
+
 def two_documents(root: Path, texts: list[str]) -> Path:
     """A line folder whose lines alternate between documents d0 and d1."""
     return line_folder(root, {f"d{n % 2}__l{n}": text for n, text in enumerate(texts)})
@@ -91,8 +97,7 @@ def test_training_leaves_out_unreadable_line_images_and_names_them(tmp_path: Pat
 def test_train_command_grows_a_small_model_to_base_size(tmp_path: Path) -> None:
     folder = line_folder(tmp_path / "lines", {"d0__l0": "ab", "d1__l1": "ba"})
     codec = Codec(["a", "b"])
-    small = LineRecognizer(sized_config(codec.classes, "small")).eval()
-    save_model(small, codec, tmp_path / "small.safetensors", "small")
+    small_model(tmp_path / "small.safetensors", codec)
     args = ["train", "recognition", "--train", str(folder), "--holdout", "d1__", "--epochs", "1",
             "--batch-size", "1", "--threads", "1"]  # fmt: skip
     from_small = [*args, "--start", str(tmp_path / "small.safetensors")]
@@ -114,8 +119,7 @@ def test_train_command_grows_a_small_model_to_base_size(tmp_path: Path) -> None:
 def test_train_command_adds_a_self_attention_block_to_a_trained_model(tmp_path: Path) -> None:
     folder = two_documents(tmp_path / "lines", ["ab", "ba", "abba", "baab"])
     codec = Codec(["a", "b"])
-    save_model(LineRecognizer(sized_config(codec.classes, "small")).eval(), codec,
-               tmp_path / "small.safetensors", "small")  # fmt: skip
+    small_model(tmp_path / "small.safetensors", codec)
     args = ["train", "recognition", "--train", str(folder), "--holdout", "d1__", "-o",
             str(tmp_path / "attn"), "--epochs", "1", "--batch-size", "2", "--threads", "1",
             "--start", str(tmp_path / "small.safetensors")]  # fmt: skip
