@@ -52,9 +52,9 @@ from layout.xmlio import XMLFormat, XMLFormatError, read_document
 from recognition.beam import INSERTION_BONUS, LM_WEIGHT
 from recognition.degrade import augmenter
 from recognition.hyphens import HYPHEN_HELP, LineEndHyphen
-from recognition.language_model import CharLanguageModel
+from recognition.language_model import DISCOUNT, MIN_COUNT, CharLanguageModel, Smoothing
 from recognition.model import sized_config, with_attention
-from recognition.models import MODEL_HELP, shipped_model
+from recognition.models import LM_HELP, MODEL_HELP, shipped_model
 from recognition.precision import Precision
 from recognition.predictor import PredictorSettings
 from recognition.training import TrainSettings, train
@@ -365,7 +365,7 @@ def bench_recognition(
     lm: Annotated[
         Path | None,
         typer.Option(
-            help="Also read with beam search and this language model.",
+            help=f"Also read with beam search and this language model: {LM_HELP}.",
             callback=language_model_option,
         ),
     ] = None,
@@ -576,17 +576,32 @@ def train_lm(
     sources: Annotated[
         list[Path], typer.Argument(help="Line folders (*.gt.txt) or text files.", exists=True)
     ],
-    out: Annotated[Path, typer.Option("-o", "--out", help="The model's JSON file.")],
-    order: Annotated[int, typer.Option(help="Graphemes of context plus one.")] = 5,
+    out: Annotated[
+        Path, typer.Option("-o", "--out", help="The model's JSON file (gzip-compressed if *.gz).")
+    ],
+    *,
+    order: Annotated[int, typer.Option(min=1, help="Graphemes of context plus one.")] = 7,
     holdout: Annotated[
         list[str] | None,
         typer.Option(help="File-name prefix of a document whose lines to leave out."),
     ] = None,
+    smoothing: Annotated[
+        Smoothing, typer.Option(help="How counts are interpolated down to shorter contexts.")
+    ] = "kneser-ney",
+    discount: Annotated[
+        float, typer.Option(help="Kneser-Ney's discount, above 0 and at most 1.")
+    ] = DISCOUNT,
+    min_count: Annotated[
+        int,
+        typer.Option(min=1, help="Leave out contexts of 3+ graphemes seen fewer times (1: none)."),
+    ] = MIN_COUNT,
 ) -> None:
     """Fit a character n-gram language model for beam search (read-lines --lm).
 
     Leave out the documents a recogniser is validated on (``--holdout``, as in
     ``train recognition``), or the language model will have read their text.
+    The defaults (order 7, Kneser-Ney with discount 0.9, contexts seen once
+    left out) are those of the shipped ``latin-base.lm.json.gz``.
     """
     files, _ = split_holdout(gather([p for p in sources if p.is_dir()]), holdout or [])
     texts = [f.text for f in files]
@@ -598,8 +613,15 @@ def train_lm(
     if not texts:
         typer.echo("error: no text found", err=True)
         raise typer.Exit(2)
-    CharLanguageModel.fit(texts, order).save(out)
-    typer.echo(f"{len(texts)} lines, order {order}: {out}")
+    try:
+        lm = CharLanguageModel.fit(
+            texts, order, smoothing=smoothing, discount=discount, min_count=min_count
+        )
+    except ValueError as err:
+        typer.echo(f"error: --discount {discount}: {err}", err=True)
+        raise typer.Exit(2) from None
+    lm.save(out)
+    typer.echo(f"{len(texts)} lines, order {order}, {smoothing}, {len(lm.counts)} contexts: {out}")
 
 
 @app.command("read-lines")
@@ -623,7 +645,9 @@ def read_lines_command(
     beam: Annotated[int, typer.Option(help="Beam width; 1 is greedy decoding.")] = 1,
     lm: Annotated[
         Path | None,
-        typer.Option(help="Character n-gram model (train lm).", callback=language_model_option),
+        typer.Option(
+            help=f"Character n-gram model (train lm): {LM_HELP}.", callback=language_model_option
+        ),
     ] = None,
     lm_weight: float = LM_WEIGHT,
     insertion_bonus: Annotated[

@@ -48,7 +48,9 @@ def recogniser_option(value: Path | None) -> Path | None:
 def language_model_option(value: Path | None) -> Path | None:
     """Typer callback of a ``--lm`` option: a file that loads as a character language model.
 
-    A missing or damaged file is a usage error (exit 2) before any line is read.
+    A path, or a shipped language model's bare name (``latin-base``). A name no
+    language model ships under, or a missing or damaged file, is a usage error
+    (exit 2) before any line is read.
     """
     if value is None:
         return None

@@ -24,7 +24,7 @@ from layout.models import shipped_detector
 from recognition.beam import INSERTION_BONUS, LM_WEIGHT
 from recognition.hyphens import HYPHEN_HELP, LineEndHyphen
 from recognition.language_model import usable_language_model
-from recognition.models import MODEL_HELP, shipped_model, usable_model_file
+from recognition.models import LM_HELP, MODEL_HELP, shipped_model, usable_model_file
 from recognition.precision import Precision
 from recognition.predictor import PredictorSettings
 from recognition.weights import LineCut, file_sha256
@@ -80,7 +80,7 @@ class RunSettings(BaseModel):
         default=1, ge=1, le=64, description="1: greedy decoding; more: CTC prefix beam search."
     )
     lm: Path | None = Field(
-        default=None, description="Character n-gram model (JSON) for the beam search."
+        default=None, description=f"Character n-gram model for the beam search: {LM_HELP}."
     )
     lm_weight: float = Field(default=LM_WEIGHT, ge=0, le=5)
     insertion_bonus: float = Field(

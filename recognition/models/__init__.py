@@ -2,7 +2,8 @@
 
 ``NAME.safetensors`` holds the weights, architecture and codec; ``NAME.md`` is
 its card (architecture, charset, training data and licences, validation
-figures, sha256 of the weights file).
+figures, sha256 of the weights file). ``NAME.lm.json.gz`` (or ``.lm.json``)
+is a character language model fitted for it, stated in the same card.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ MODELS_DIR = Path(__file__).parent
 DEFAULT_MODEL = "latin-small"
 MODEL_HELP = "a .safetensors file or a shipped model's name (latin-base)"
 """What :func:`model_file` takes, as a command's or a setting's help says it."""
+LM_SUFFIXES = (".lm.json.gz", ".lm.json")
+LM_HELP = "a language model file or a shipped one's name (latin-base)"
+"""What :func:`language_model_file` takes, as a command's or a setting's help says it."""
 
 
 def shipped_names() -> list[str]:
@@ -64,3 +68,22 @@ def usable_model_file(value: str | Path) -> Path:
     except OSError as err:
         raise ValueError(f"{path} cannot be read ({err.strerror or err})") from None
     return path
+
+
+def shipped_language_models() -> list[str]:
+    """Names of the language models shipped with this installation, sorted."""
+    return sorted({p.name.split(".lm.json")[0] for p in MODELS_DIR.glob("*.lm.json*")})
+
+
+def language_model_file(value: str | Path) -> Path:
+    """A language model given as a path, or as a shipped one's bare name.
+
+    ``latin-base`` is ``latin-base.lm.json.gz`` beside the shipped models. A
+    path, or a bare name that is a file in the working folder, stays as given
+    (whether a file is there is for the caller to find out).
+    """
+    path = Path(value)
+    if path.name != str(value) or path.exists():
+        return path
+    named = (MODELS_DIR / f"{value}{suffix}" for suffix in LM_SUFFIXES)
+    return next((shipped for shipped in named if shipped.exists()), path)

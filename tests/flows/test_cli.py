@@ -128,6 +128,24 @@ def test_train_lm_leaves_held_out_documents_out_and_reads_ligatures_as_letters(
     assert not vocabulary & {"x", "y", "z", "\ueada"}
 
 
+def test_train_lm_writes_the_chosen_smoothing_and_refuses_a_discount_out_of_range(
+    tmp_path: Path,
+) -> None:
+    texts = tmp_path / "texts.txt"
+    texts.write_text("in den alten Zeiten\nda das Wünſchen noch geholfen hat\n", encoding="utf-8")
+    out = tmp_path / "lm.json.gz"
+    result = runner.invoke(app, ["train", "lm", str(texts), "-o", str(out), "--order", "4",
+                                 "--smoothing", "witten-bell"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "2 lines, order 4, witten-bell" in result.output
+    lm = CharLanguageModel.load(out)
+    assert (lm.order, lm.smoothing) == (4, "witten-bell") and out.read_bytes()[:2] == b"\x1f\x8b"
+    refused = runner.invoke(app, ["train", "lm", str(texts), "-o", str(tmp_path / "no.json"),
+                                  "--discount", "0"])  # fmt: skip
+    assert refused.exit_code == 2 and "--discount 0.0" in refused.stderr
+    assert not (tmp_path / "no.json").exists()
+
+
 def test_train_lm_refuses_a_source_that_is_not_there_or_not_utf8(tmp_path: Path) -> None:
     latin1 = tmp_path / "texts.txt"
     latin1.write_bytes("Straße über".encode("latin-1"))

@@ -192,6 +192,10 @@ def test_read_lines_refuses_what_its_options_name_but_cannot_read(tmp_path: Path
     base = ["read-lines", str(folder), "-o", str(out), "--model", model, "--beam", "4"]
     cases = {
         "no language model at": ["--lm", str(tmp_path / "absent.json")],
+        "no language model at latin-bse; shipped: ['fraktur19-small', 'latin-base'": [
+            "--lm",
+            "latin-bse",
+        ],
         "is not an archive-ocr character": ["--lm", str(damaged)],
         "is not UTF-8 text": ["--lexicon", str(latin1)],
         "no word list at": ["--lexicon", str(tmp_path / "absent.txt")],

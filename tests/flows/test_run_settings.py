@@ -9,7 +9,7 @@ import pytest
 
 from flows.run.settings import RunSettings, load_settings
 from recognition.language_model import CharLanguageModel
-from recognition.models import shipped_model
+from recognition.models import MODELS_DIR, shipped_model
 
 
 def test_settings_that_change_outputs_change_the_hash(tmp_path: Path) -> None:
@@ -107,3 +107,21 @@ def test_a_language_model_that_is_missing_or_damaged_is_refused_before_any_page(
     damaged.write_text('{"format": "archive-ocr char-ngram 1", "order": 2}', encoding="utf-8")
     with pytest.raises(ValueError, match="damaged language model"):
         RunSettings(beam_width=8, lm=damaged)
+
+
+def test_a_shipped_language_model_goes_by_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = RunSettings(beam_width=8, lm=Path("latin-base"))
+    assert settings.lm == MODELS_DIR / "latin-base.lm.json.gz"
+    assert (
+        RunSettings(beam_width=8, lm=Path("latin-small")).lm == MODELS_DIR / "latin-small.lm.json"
+    )
+    with pytest.raises(
+        ValueError, match=r"no language model at latin-bse; shipped: \[.*'latin-base'"
+    ):
+        RunSettings(beam_width=8, lm=Path("latin-bse"))
+    # a file of that name in the working folder is what the user means
+    monkeypatch.chdir(tmp_path)
+    CharLanguageModel.fit(["abc"], 2).save(tmp_path / "latin-base")
+    assert RunSettings(beam_width=8, lm=Path("latin-base")).lm == Path("latin-base")

@@ -88,7 +88,7 @@ def test_language_model_keeps_a_space_the_recogniser_is_sure_of() -> None:
     # "a b" with the space at 0.9: the model's texts never put a space after "a", and
     # without the per-letter bonus its cost of any extra letter drops the space
     probs = frames({1: 0.9}, {4: 0.9}, {2: 0.9})
-    lm = CharLanguageModel.fit(["abc cab abba"], order=3)
+    lm = CharLanguageModel.fit(["abc cab abba"], order=3, smoothing="witten-bell")
     assert BeamDecoder(CODEC).decode(probs).text == "a b"
     assert BeamDecoder(CODEC, BeamSettings(insertion_bonus=0.0), lm).decode(probs).text == "ab"
     assert BeamDecoder(CODEC, lm=lm).decode(probs).text == "a b"

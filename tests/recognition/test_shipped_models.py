@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +54,13 @@ def test_the_default_model_writes_line_end_hyphens_as_asked() -> None:
     assert as_read[0].endswith("-") and catmus[0].text == as_read[0][:-1] + "¬"
     assert catmus[0].chars[-1].text == "¬"
     assert catmus[1].text == as_read[1]  # a hyphen inside a word stays
+
+
+@pytest.mark.parametrize("path", sorted(MODELS_DIR.glob("*.lm.json*")), ids=lambda p: p.name)
+def test_card_states_each_shipped_language_models_checksum(path: Path) -> None:
+    from recognition.language_model import CharLanguageModel
+
+    card = (MODELS_DIR / f"{path.name.split('.lm.json')[0]}.md").read_text(encoding="utf-8")
+    assert f"`{path.name}`" in card and file_sha256(path) in card
+    assert path.stat().st_size < 25_000_000
+    assert CharLanguageModel.load(path).vocabulary
