@@ -69,7 +69,7 @@ def test_gzip_file_reads_as_the_model_and_is_the_same_bytes_each_time(tmp_path: 
 
 
 def test_models_fitted_before_kneser_ney_still_read_as_witten_bell() -> None:
-    old = CharLanguageModel.load(MODELS_DIR / "latin-small.lm.json")
+    old = CharLanguageModel.load(MODELS_DIR / "latin-small.lm.json.gz")
     assert (old.order, old.smoothing) == (5, "witten-bell")
     shipped = CharLanguageModel.load(MODELS_DIR / "latin-base.lm.json.gz")
     assert (shipped.order, shipped.smoothing) == (7, "kneser-ney")
