@@ -28,11 +28,17 @@ from recognition.weights import file_sha256
 START = "\x02"
 """Context padding before the first grapheme of a line."""
 
-FORMAT = "archive-ocr char-ngram 1"
+FORMAT = "archive-ocr char-ngram 2"
+"""Written since Kneser-Ney came, with the smoothing and discount; version 1 files are Witten-Bell.
+
+A new version, so that a reader that knows only version 1 refuses these
+files rather than reading Kneser-Ney counts as Witten-Bell ones.
+"""
+FORMATS = ("archive-ocr char-ngram 1", FORMAT)
 Smoothing = Literal["kneser-ney", "witten-bell"]
 SMOOTHINGS: tuple[Smoothing, ...] = get_args(Smoothing)
 DISCOUNT = 0.9
-"""Kneser-Ney's discount: tuned on the held-out lines of `latin-base` (0.75 and 1.0 read worse)."""
+"""Kneser-Ney's discount: tuned on the held-out lines of ``latin-base`` (0.75, 1.0 read worse)."""
 MIN_COUNT = 2
 """Contexts of three or more graphemes seen fewer times than this are left out of a fit."""
 
@@ -63,7 +69,7 @@ class CharLanguageModel:
         self.discount = discount
         self.vocabulary = {g for following in counts.values() for g in following}
         self._uniform = 1.0 / (len(self.vocabulary) + 1)
-        # per context: how many graphemes followed it, and how many kinds
+        # per context: the total of its counts, and how many graphemes it has counts of
         self._seen = {context: (sum(following.values()), len(following))
                       for context, following in counts.items() if following}  # fmt: skip
         self.logprob = lru_cache(maxsize=200_000)(self._logprob)
@@ -166,11 +172,11 @@ class CharLanguageModel:
         except (ValueError, OSError, EOFError) as err:  # not UTF-8 or JSON; a damaged gzip
             raise ValueError(f"{path} is not an archive-ocr character language model "
                              f"({err})") from None  # fmt: skip
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
+        if not isinstance(data, dict) or data.get("format") not in FORMATS:
             raise ValueError(f"{path} is not an archive-ocr character language model")
         try:
             counts = {tuple(context): Counter(following) for context, following in data["counts"]}
-            # files without a smoothing were fitted before Kneser-Ney came
+            # version 1 files, fitted before Kneser-Ney came, name no smoothing
             return cls(int(data["order"]), counts, data.get("smoothing", "witten-bell"),
                        float(data.get("discount", DISCOUNT)))  # fmt: skip
         except (KeyError, TypeError, ValueError) as err:
@@ -183,10 +189,8 @@ def _continuation_counts(
     """Kneser-Ney's counts: the longest contexts' as seen, continuation counts below.
 
     A shorter context's count of a grapheme is how many different graphemes
-    preceded the two.
-
-    Lines are padded with ``START``, so every shorter context was seen with
-    one before it and gets counts of its own.
+    preceded the two. Lines are padded with ``START``, so every shorter
+    context was seen with one before it and gets counts of its own.
     """
     counts: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     for context, following in seen.items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import math
 from pathlib import Path
 
@@ -58,6 +60,7 @@ def test_gzip_file_reads_as_the_model_and_is_the_same_bytes_each_time(tmp_path: 
     lm.save(tmp_path / "plain.lm.json")
     packed = (tmp_path / "a.lm.json.gz").read_bytes()
     assert packed[:2] == b"\x1f\x8b" and packed == (tmp_path / "b.lm.json.gz").read_bytes()
+    assert json.loads(gzip.decompress(packed))["format"] == "archive-ocr char-ngram 2"
     assert len(packed) < (tmp_path / "plain.lm.json").stat().st_size / 3
     again = CharLanguageModel.load(tmp_path / "a.lm.json.gz")
     assert (again.order, again.smoothing, again.discount) == (4, "kneser-ney", 0.8)
