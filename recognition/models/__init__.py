@@ -46,9 +46,8 @@ def model_file(value: str | Path) -> Path:
     Raises:
         FileNotFoundError: for a bare name that no shipped model has.
     """
-    path = Path(value)
-    bare = path.name == str(value) and not path.name.endswith(".safetensors")
-    return shipped_model(str(value)) if bare and not path.exists() else path
+    name = _shipped_name(value)
+    return shipped_model(name) if name and not name.endswith(".safetensors") else Path(value)
 
 
 def usable_model_file(value: str | Path) -> Path:
@@ -82,8 +81,16 @@ def language_model_file(value: str | Path) -> Path:
     path, or a bare name that is a file in the working folder, stays as given
     (whether a file is there is for the caller to find out).
     """
+    name = _shipped_name(value)
+    named = (MODELS_DIR / f"{name}{suffix}" for suffix in LM_SUFFIXES) if name else ()
+    return next((shipped for shipped in named if shipped.exists()), Path(value))
+
+
+def _shipped_name(value: str | Path) -> str | None:
+    """``value`` as a shipped file's name, or None.
+
+    Only a bare name is one, and only while no file of that name is in the
+    working folder (one that is there is what the user means).
+    """
     path = Path(value)
-    if path.name != str(value) or path.exists():
-        return path
-    named = (MODELS_DIR / f"{value}{suffix}" for suffix in LM_SUFFIXES)
-    return next((shipped for shipped in named if shipped.exists()), path)
+    return path.name if path.name == str(value) and not path.exists() else None
