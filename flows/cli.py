@@ -647,7 +647,7 @@ def train_average(
     try:
         paths = [usable_model_file(m) for m in models]
         digest = average_files(paths, out, weights=weight, name=name)
-    except (FileNotFoundError, ValueError) as err:
+    except (OSError, ValueError) as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"mean of {len(paths)} models: {out} (sha256 {digest})")

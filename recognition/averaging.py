@@ -25,7 +25,7 @@ DESCRIBES_ONE_RUN = ("format", "name", "config", "codec", "validation_cer", "epo
 def average_state(
     models: Sequence[LoadedModel], weights: Sequence[float]
 ) -> dict[str, torch.Tensor]:
-    """Weighted mean of the models' tensors (``weights`` sum to 1).
+    """Weighted mean of the models' tensors (``weights`` scaled to sum to 1).
 
     Raises:
         ValueError: fewer than two models, a weight count that does not match,
@@ -67,7 +67,8 @@ def average_files(
     Equal weights unless given (they are scaled to sum to 1). The file keeps
     the first model's recorded line cut and names every source by sha256
     with its weight; the sources' validation figures describe them, not the
-    mean, and are left out. ``name`` defaults to the first model's.
+    mean, and are left out. ``name`` defaults to the first model's. The file
+    is written whole or not at all.
 
     Raises:
         ValueError: see :func:`average_state`, or a file that is not a recogniser.
@@ -84,4 +85,8 @@ def average_files(
         {"sha256": m.sha256, "weight": round(w / total, 6)}
         for m, w in zip(models, given, strict=True)
     ]
-    return save_model(first.model, first.codec, out, name or first.name, extra=extra)
+    # written beside and renamed, so that ``out`` is whole or not there
+    partial = out.with_name(out.name + ".partial")
+    digest = save_model(first.model, first.codec, partial, name or first.name, extra=extra)
+    partial.replace(out)
+    return digest

@@ -38,6 +38,11 @@ def test_weighted_mean_of_every_float_tensor(tmp_path: Path) -> None:
     out = tmp_path / "mean.safetensors"
     digest = average_files([a, b], out, weights=[3, 1], name="soup")
     assert digest == file_sha256(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "a.safetensors",
+        "b.safetensors",
+        "mean.safetensors",
+    ]
     first, second, mean = (load_model(p).model.state_dict() for p in (a, b, out))
     for key, value in mean.items():
         if value.is_floating_point():
