@@ -68,7 +68,7 @@ def average_files(
     the first model's recorded line cut and names every source by sha256
     with its weight; the sources' validation figures describe them, not the
     mean, and are left out. ``name`` defaults to the first model's. The file
-    is written whole or not at all.
+    is written whole or not at all (:func:`~recognition.weights.save_model`).
 
     Raises:
         ValueError: see :func:`average_state`, or a file that is not a recogniser.
@@ -85,8 +85,4 @@ def average_files(
         {"sha256": m.sha256, "weight": round(w / total, 6)}
         for m, w in zip(models, given, strict=True)
     ]
-    # written beside and renamed, so that ``out`` is whole or not there
-    partial = out.with_name(out.name + ".partial")
-    digest = save_model(first.model, first.codec, partial, name or first.name, extra=extra)
-    partial.replace(out)
-    return digest
+    return save_model(first.model, first.codec, out, name or first.name, extra=extra)

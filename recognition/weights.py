@@ -56,7 +56,11 @@ def save_model(
     dtype: torch.dtype = torch.float16,
     extra: dict[str, object] | None = None,
 ) -> str:
-    """Write the weights and their description; returns the file's sha256."""
+    """Write the weights and their description; returns the file's sha256.
+
+    The file is written beside and renamed, so that ``path`` holds a whole
+    model or none (an interrupted write leaves no half file under its name).
+    """
     tensors = {
         key: (value.to(dtype) if value.is_floating_point() else value).contiguous().cpu()
         for key, value in model.state_dict().items()
@@ -69,7 +73,9 @@ def save_model(
         **(extra or {}),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_file(tensors, str(path), metadata={METADATA_KEY: json.dumps(meta, ensure_ascii=False)})
+    partial = path.with_name(path.name + ".partial")
+    save_file(tensors, str(partial), metadata={METADATA_KEY: json.dumps(meta, ensure_ascii=False)})
+    partial.replace(path)
     return file_sha256(path)
 
 
