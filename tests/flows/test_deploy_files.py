@@ -59,8 +59,9 @@ def test_the_image_installs_the_package_from_what_the_dockerfile_copies(tmp_path
     assert built.returncode == 0, built.stderr
     (wheel,) = (tmp_path / "wheel").glob("archive_ocr-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    shipped = {str(p.relative_to(ROOT)) for pattern in ("*.safetensors", "*.lm.json*")
-               for p in ROOT.glob(f"*/models/{pattern}")}  # fmt: skip
+    shipped = {str(p.relative_to(ROOT)) for package in ("flows", "layout", "recognition")
+               for pattern in ("*.safetensors", "*.lm.json*")
+               for p in (ROOT / package / "models").glob(pattern)}  # fmt: skip
     assert {"recognition/models/latin-base.lm.json.gz"} < shipped <= names  # models travel too
     assert {"flows/samples/grimm-1857-001.jpg", "flows/cli.py"} <= names
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
