@@ -27,7 +27,6 @@ from typing import Any
 import numpy as np
 import torch
 from safetensors import safe_open
-from safetensors.torch import save_file
 
 from recognition.codec import Codec, remap_rows
 from recognition.data import Augment, Batch, LineDataset, LineFile, LineSample, batches
@@ -35,7 +34,7 @@ from recognition.decoding import GreedyDecoder, in_logical_order
 from recognition.metrics import EditCount, char_errors
 from recognition.model import LineRecognizer, ModelConfig
 from recognition.precision import Precision, autocast
-from recognition.weights import LineCut, LoadedModel, save_model
+from recognition.weights import LineCut, LoadedModel, save_model, save_whole
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -117,10 +116,7 @@ def save_checkpoint(
         for name, value in param_state.items():
             tensors[f"optim.{index}.{name}"] = torch.as_tensor(value).float().cpu().contiguous()
     meta = {"state": json.dumps(asdict(state)), "config": json.dumps(model.config.to_json())}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".part")
-    save_file(tensors, str(tmp), metadata=meta)
-    tmp.replace(path)
+    save_whole(tensors, path, meta)
 
 
 def load_checkpoint(

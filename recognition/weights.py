@@ -58,8 +58,7 @@ def save_model(
 ) -> str:
     """Write the weights and their description; returns the file's sha256.
 
-    The file is written beside and renamed, so that ``path`` holds a whole
-    model or none (an interrupted write leaves no half file under its name).
+    ``path`` holds a whole model or none (:func:`save_whole`).
     """
     tensors = {
         key: (value.to(dtype) if value.is_floating_point() else value).contiguous().cpu()
@@ -72,11 +71,24 @@ def save_model(
         "codec": codec.to_json(),
         **(extra or {}),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    save_file(tensors, str(partial), metadata={METADATA_KEY: json.dumps(meta, ensure_ascii=False)})
-    partial.replace(path)
+    save_whole(tensors, path, {METADATA_KEY: json.dumps(meta, ensure_ascii=False)})
     return file_sha256(path)
+
+
+def save_whole(tensors: dict[str, torch.Tensor], path: Path, metadata: dict[str, str]) -> None:
+    """Write a safetensors file beside ``path`` and rename it there: whole or not at all.
+
+    An interrupted write leaves no half file under ``path`` and removes its
+    partial file; model files and training checkpoints are written so.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    try:
+        save_file(tensors, str(partial), metadata=metadata)
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def read_metadata(path: Path) -> dict[str, object]:
