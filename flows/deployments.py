@@ -1,7 +1,8 @@
 """Deployments of the run flow, read from ``deploy/prefect.yaml``.
 
 One file describes every scheduled run (name, cron schedules, work pool,
-parameters ``src``, ``dst`` and ``config``); two commands use it:
+parameters ``src``, ``dst``, ``config`` and optional ``overrides``); two commands
+use it:
 
 - ``archive-ocr deploy`` registers the deployments with a Prefect server, for
   workers of their work pools to run, as ``prefect deploy --prefect-file

@@ -129,23 +129,30 @@ def _outcome(ctx: RunContext, future: PrefectFuture[Any], key: str) -> list[Page
 
 @flow(name="archive-ocr-run", log_prints=True)
 def ocr_run(
-    src: str, dst: str, settings: RunSettings | None = None, config: str | None = None
+    src: str,
+    dst: str,
+    settings: RunSettings | None = None,
+    config: str | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """OCR every image under SRC into PAGE-XML and ALTO under DST; returns the summary.
 
     Settings come either as ``settings`` or from the YAML or JSON file ``config``
-    (as deployments pass them), or are all defaults.
+    with ``overrides`` on top (as deployments pass them: one config shared by
+    several deployments, and what one of them changes, such as its ``model``),
+    or are all defaults.
 
     Raises:
-        ValueError: when both ``settings`` and ``config`` are given, or the file is invalid.
+        ValueError: when ``settings`` comes with ``config`` or ``overrides``, or the
+            file or an override is invalid.
         FailurePolicyError: when the failure ratio passed ``max_failure_ratio`` (after
             ``min_pages_for_ratio`` pages); the inputs in flight finish, the manifest
             and report are written, and no further input is started.
     """
     started = time.monotonic()
-    if settings is not None and config is not None:
-        raise ValueError("give settings or a config file, not both")
-    settings = settings or load_settings(Path(config) if config else None, {})
+    if settings is not None and (config is not None or overrides):
+        raise ValueError("give settings, or a config file and overrides, not both")
+    settings = settings or load_settings(Path(config) if config else None, overrides or {})
     src_store, dst_store = open_storage(src), open_storage(dst)
     ctx = RunContext(src_store, dst_store, settings, settings.settings_hash(),
                      file_sha256(settings.model))  # fmt: skip

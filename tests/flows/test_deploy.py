@@ -21,6 +21,7 @@ from flows.deployments import DeploymentFileError, project_home, read_deployment
 from flows.processes import stop_group
 from flows.run.manifest import MANIFEST_KEY
 from flows.serve import local_server
+from recognition.models import shipped_model
 from tests.conftest import tiny_texts
 from tests.factories import page_of_lines
 from tests.seaweed import free_port
@@ -34,10 +35,14 @@ def test_the_shipped_deployments_file_reads_and_its_configs_are_valid() -> None:
 
     specs = read_deployments(PREFECT_FILE)
     assert {s.work_pool for s in specs} == {"archive-ocr-cpu", "archive-ocr-gpu", "archive-ocr-k8s"}
-    assert all(s.schedules and s.parameters.keys() == {"src", "dst", "config"} for s in specs)
+    required, optional = {"src", "dst", "config"}, {"overrides"}
+    assert all(s.schedules and required <= s.parameters.keys() <= required | optional
+               for s in specs)  # fmt: skip
     assert project_home(PREFECT_FILE) == ROOT
-    for spec in specs:
-        load_settings(ROOT / spec.parameters["config"], {})
+    models = {spec.name: load_settings(ROOT / spec.parameters["config"],
+                                       spec.parameters.get("overrides", {})).model
+              for spec in specs}  # fmt: skip
+    assert models["print-weekly-gpu"] == shipped_model("latin-print")  # gpu.yaml, print model
     trial = specs[0].overridden(pool="p", cron="* * * * *", params={"src": "/scans"})
     assert (trial.work_pool, [s.cron for s in trial.schedules]) == ("p", ["* * * * *"])
     assert (

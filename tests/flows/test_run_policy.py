@@ -14,6 +14,7 @@ from flows.cli import app
 from flows.run.flow import FailurePolicyError, ocr_run
 from flows.run.manifest import MANIFEST_KEY, REPORT_KEY
 from flows.run.settings import RunSettings
+from recognition.weights import file_sha256
 from tests.conftest import tiny_texts
 from tests.factories import page_of_lines
 
@@ -44,6 +45,15 @@ def test_run_stops_when_too_many_pages_fail(tiny_model: Path, tmp_path: Path) ->
     result = CliRunner().invoke(app, command)
     assert result.exit_code == 1, result.output
     assert f"run stopped: {stopped}" in result.stderr
+
+    # as a deployment passes them: the policy from the file, the model from overrides
+    with pytest.raises(FailurePolicyError, match=stopped):
+        ocr_run(str(src), str(tmp_path / "dst3"), config=str(config),
+                overrides={"model": str(tiny_model)})  # fmt: skip
+    manifest = json.loads((tmp_path / "dst3" / MANIFEST_KEY).read_text())
+    assert manifest["model_sha256"] == file_sha256(tiny_model)
+    with pytest.raises(ValueError, match="not both"):
+        ocr_run(str(src), str(tmp_path / "dst4"), settings, overrides={"workers": 2})
 
 
 @pytest.mark.slow
