@@ -28,6 +28,7 @@ from flows.line_dataset import cut_lines
 from flows.preprocess import Failure, preprocess_files
 from flows.recognition_commands import (
     build_codec,
+    distinct,
     gather,
     language_model_option,
     read_lines,
@@ -455,7 +456,14 @@ bench_app.command("segment")(bench_segment_command)
 @train_app.command("recognition")
 def train_recognition(
     *,
-    train_dirs: Annotated[list[Path], typer.Option("--train", help="Line folders to train on.")],
+    train_dirs: Annotated[
+        list[Path],
+        typer.Option(
+            "--train",
+            help="Line folders to train on; one named twice is drawn twice as often "
+            "(its held-out lines validate once).",
+        ),
+    ],
     out_dir: Annotated[
         Path, typer.Option("-o", "--out", help="Folder for model, log, checkpoint.")
     ],
@@ -530,7 +538,7 @@ def train_recognition(
     """
     train_files, held = split_holdout(gather(train_dirs), holdout or [])
     train_files, failed = readable(train_files)
-    val_files, failed_val = readable(held + gather(val_dirs or []))
+    val_files, failed_val = readable(distinct(held + gather(val_dirs or [])))
     for path, reason in failed + failed_val:
         typer.echo(f"skipped: {path}: {reason}", err=True)
     if not train_files or not val_files:

@@ -83,8 +83,20 @@ def split_holdout(
 
 
 def gather(folders: list[Path]) -> list[LineFile]:
-    """Line files of every folder, in order."""
+    """Line files of every folder, in order (a folder named twice, twice)."""
     return [f for folder in folders for f in find_line_files(folder)]
+
+
+def distinct(files: list[LineFile]) -> list[LineFile]:
+    """Each line once, in first order.
+
+    Training draws a folder named twice twice as often; validation counts its
+    lines once, so that its CER stays comparable between runs.
+    """
+    first: dict[Path, LineFile] = {}
+    for line in files:
+        first.setdefault(line.image_path.resolve(), line)
+    return list(first.values())
 
 
 def readable(files: list[LineFile]) -> tuple[list[LineFile], list[tuple[Path, str]]]:

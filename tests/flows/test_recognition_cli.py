@@ -78,6 +78,14 @@ def test_train_command_writes_model_and_log(tmp_path: Path) -> None:
     assert len((out / "train-log.jsonl").read_text().splitlines()) == 2
 
 
+def test_a_folder_named_twice_trains_twice_as_often_and_validates_once(tmp_path: Path) -> None:
+    folder = two_documents(tmp_path / "lines", ["ab", "ba", "abba", "baab"])
+    out = tmp_path / "model"
+    result = runner.invoke(app, [*tiny_training(folder, out, epochs=1), "--train", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "4 training lines, 2 validation lines" in result.stdout  # d0's two, twice; d1's once
+
+
 def test_training_leaves_out_unreadable_line_images_and_names_them(tmp_path: Path) -> None:
     folder = two_documents(tmp_path / "lines", ["ab", "ba", "abba", "baab", "aab"])
     whole = (folder / "d0__l2.png").read_bytes()
