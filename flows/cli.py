@@ -529,6 +529,13 @@ def train_recognition(
             "cut lines so unless told otherwise (unrecorded: grey)."
         ),
     ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            help="Name stored in the model, which runs record in their outputs' "
+            "provenance beside its sha256 (default: the -o folder's name)."
+        ),
+    ] = None,
 ) -> None:
     """Train the CNN-LSTM recogniser; early stopping on validation CER (held-out documents).
 
@@ -566,6 +573,7 @@ def train_recognition(
         device=device, precision=precision, seed=seed, threads=threads,
         loader_threads=loader_threads, epoch_steps=epoch_steps, lr_drop=lr_drop,
         max_seconds=max_hours * 3600 if max_hours is not None else None, line_images=line_images,
+        name=name,
     )  # fmt: skip
     with tqdm(desc="training", unit="step") as bar:
 

@@ -58,6 +58,7 @@ class TrainSettings:
     lr_drop: float = 1.0  # learning rate × this after an epoch without improvement
     line_images: LineCut | None = None  # recorded in the model: the cut of page lines it reads
     loader_threads: int = 2  # threads that load and augment the next lines while a chunk trains
+    name: str | None = None  # stored in the model file, which runs record (None: out_dir's name)
 
 
 @dataclass(slots=True)
@@ -269,7 +270,8 @@ def _close_epoch(
         extra: dict[str, object] = {"validation_cer": errors.rate, "epoch": state.epoch}
         if settings.line_images is not None:
             extra["line_images"] = settings.line_images
-        save_model(model, codec, out_dir / "model.safetensors", out_dir.name, extra=extra)
+        name = settings.name or out_dir.name
+        save_model(model, codec, out_dir / "model.safetensors", name, extra=extra)
     record = {"epoch": state.epoch, "step": state.step, "train_loss": float(np.mean(losses)),
               "val_cer": errors.rate, "best_cer": state.best_cer,
               "learning_rate": state.learning_rate,

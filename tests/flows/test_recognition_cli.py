@@ -86,6 +86,17 @@ def test_a_folder_named_twice_trains_twice_as_often_and_validates_once(tmp_path:
     assert "4 training lines, 2 validation lines" in result.stdout  # d0's two, twice; d1's once
 
 
+def test_a_trained_model_carries_the_name_given_or_its_folders(tmp_path: Path) -> None:
+    folder = two_documents(tmp_path / "lines", ["ab", "ba", "abba", "baab"])
+    named = runner.invoke(
+        app, [*tiny_training(folder, tmp_path / "run-7", epochs=1), "--name", "parish-registers"]
+    )
+    plain = runner.invoke(app, tiny_training(folder, tmp_path / "run-8", epochs=1))
+    assert named.exit_code == 0 and plain.exit_code == 0, named.output + plain.output
+    assert read_metadata(tmp_path / "run-7" / "model.safetensors")["name"] == "parish-registers"
+    assert read_metadata(tmp_path / "run-8" / "model.safetensors")["name"] == "run-8"
+
+
 def test_training_leaves_out_unreadable_line_images_and_names_them(tmp_path: Path) -> None:
     folder = two_documents(tmp_path / "lines", ["ab", "ba", "abba", "baab", "aab"])
     whole = (folder / "d0__l2.png").read_bytes()
